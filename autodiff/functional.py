@@ -1,0 +1,169 @@
+"""Functions over many Values (each ONE node), and derivatives as functions."""
+from __future__ import annotations
+
+import functools
+
+from .graph import gradients
+from .ops import DOT, LOGSUMEXP, SUM
+from .value import Value, _as_float, _make
+
+__all__ = ["sum", "dot", "logsumexp", "softmax", "log_softmax", "grad", "value_and_grad", "hessian"]
+
+_builtin_sum = sum
+
+
+def _values(items, what) -> tuple:
+    """Items as a tuple of Values (numbers become constant leaves)."""
+    if isinstance(items, Value) or not hasattr(items, "__iter__"):
+        raise TypeError(f"{what} takes a list of Values or numbers, got {type(items).__name__}: {items!r}")
+    return tuple(x if isinstance(x, Value) else Value(x) for x in items)
+
+
+def _nary(op, parents) -> Value:
+    return _make(op, parents, None, op.forward(tuple(p.data for p in parents), None))
+
+
+def sum(values) -> Value:  # noqa: A001 - autodiff.sum is the public name
+    """x_1 + ... + x_n as ONE node (the builtin sum makes n nodes).
+
+    Example:
+        >>> import autodiff
+        >>> autodiff.sum([1.0, 2.0, autodiff.Value(3.0)]).data
+        6.0
+    """
+    parents = _values(values, "sum")
+    return _nary(SUM, parents) if parents else Value(0.0)
+
+
+def dot(weights, inputs, bias=None) -> Value:
+    """w . x + b as ONE node: the neuron's pre-activation z of the notes.
+
+    Args:
+        weights, inputs: equally long lists of Values or numbers.
+        bias: an optional Value or number.
+    Example:
+        >>> import autodiff
+        >>> autodiff.dot([2.0, 3.0], [4.0, 5.0], bias=1.0).data
+        24.0
+    """
+    w = _values(weights, "dot (weights)")
+    x = _values(inputs, "dot (inputs)")
+    if len(w) != len(x):
+        raise ValueError(f"dot: {len(w)} weights but {len(x)} inputs; they must be equally many")
+    parents = w + x if bias is None else w + x + _values([bias], "dot (bias)")
+    return _nary(DOT, parents) if parents else Value(0.0)
+
+
+def logsumexp(values) -> Value:
+    """log(e**x_1 + ... + e**x_n) as ONE node, stable for inputs of any size.
+
+    Example:
+        >>> import autodiff
+        >>> round(autodiff.logsumexp([1000.0, 1000.0]).data, 6)
+        1000.693147
+    """
+    parents = _values(values, "logsumexp")
+    if not parents:
+        raise ValueError("logsumexp: needs at least one value, got an empty list")
+    return _nary(LOGSUMEXP, parents)
+
+
+def log_softmax(values) -> list:
+    """[x_i - logsumexp(x)]: log-probabilities, stable for inputs of any size."""
+    parents = _values(values, "log_softmax")
+    total = logsumexp(parents)
+    return [x - total for x in parents]
+
+
+def softmax(values) -> list:
+    """[e**x_i / sum_j e**x_j] as exp(log_softmax): never overflows.
+
+    Example:
+        >>> import autodiff
+        >>> [round(p.data, 3) for p in autodiff.softmax([0.0, 0.0])]
+        [0.5, 0.5]
+    """
+    return [x.exp() for x in log_softmax(values)]
+
+
+# ---------------------------------------------------------------- derivatives as functions
+def _indices(argnums, count, name):
+    indices = (argnums,) if isinstance(argnums, int) else tuple(argnums)
+    for i in indices:
+        if not isinstance(i, int) or not -count <= i < count:
+            raise ValueError(f"{name}: argnums {argnums!r} is out of range for {count} argument(s)")
+    return indices
+
+
+def value_and_grad(f, argnums=0):
+    """A function returning (f(*args), df/dargs[argnums]).
+
+    Called on numbers it returns floats. Called on Values it returns Values
+    with graphs of their own, so the result can be differentiated again.
+    With a tuple of argnums the gradient is a tuple.
+
+    Example:
+        >>> from autodiff import value_and_grad
+        >>> value_and_grad(lambda x: x * x)(3.0)
+        (9.0, 6.0)
+    """
+
+    @functools.wraps(f)
+    def f_value_and_grad(*args):
+        indices = _indices(argnums, len(args), "grad")
+        args = list(args)
+        create_graph = any(isinstance(args[i], Value) for i in indices)
+        for i in indices:
+            if not isinstance(args[i], Value):
+                args[i] = Value(_as_float(args[i], f"argument {i}"))
+        out = f(*args)
+        if isinstance(out, Value):
+            grads = gradients(out, [args[i] for i in indices], create_graph=create_graph)
+            value = out if create_graph else out.data
+        else:  # f ignored its inputs and returned a number: a constant, slope 0
+            value, grads = _as_float(out, "f's result"), [0.0] * len(indices)
+        return value, (grads[0] if isinstance(argnums, int) else tuple(grads))
+
+    return f_value_and_grad
+
+
+def grad(f, argnums=0):
+    """A function computing df/dx at x = args[argnums] (a tuple for several argnums).
+
+    ``grad(grad(f))`` is the second derivative.
+
+    Example:
+        >>> from autodiff import grad
+        >>> grad(lambda x: x ** 3)(2.0)
+        12.0
+        >>> grad(grad(lambda x: x ** 3))(2.0)
+        12.0
+    """
+    f_value_and_grad = value_and_grad(f, argnums)
+
+    @functools.wraps(f)
+    def f_grad(*args):
+        return f_value_and_grad(*args)[1]
+
+    return f_grad
+
+
+def hessian(f):
+    """A function returning the matrix of second derivatives of f, as a nested list.
+
+    Example:
+        >>> from autodiff import hessian
+        >>> hessian(lambda x, y: x * x * y)(1.0, 2.0)
+        [[4.0, 2.0], [2.0, 0.0]]
+    """
+
+    @functools.wraps(f)
+    def f_hessian(*args):
+        xs = [Value(_as_float(a, f"argument {i}")) for i, a in enumerate(args)]
+        out = f(*xs)
+        if not isinstance(out, Value):
+            return [[0.0] * len(xs) for _ in xs]
+        first = gradients(out, xs, create_graph=True)
+        return [gradients(g, xs) if isinstance(g, Value) else [0.0] * len(xs) for g in first]
+
+    return f_hessian

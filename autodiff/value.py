@@ -1,0 +1,410 @@
+"""Value: a number that remembers how it was computed.
+
+Every arithmetic operation on Values makes a new Value that records its
+parents (the inputs) and the op from the table in ``ops.py``. ``backward()``
+then walks that graph once, in reverse, applying the chain rule.
+
+Values are compared by identity (``==`` and ``hash``), so they can live in
+sets and dicts; ``<``, ``<=``, ``>``, ``>=`` compare their data.
+"""
+from __future__ import annotations
+
+import contextvars
+import functools
+import itertools
+import math
+import numbers
+
+from . import graph
+from .ops import (ABS, ADD, COS, DIV, EXP, LEAKY_RELU, LOG, MUL, NEG, POW, POWV, RELU, SIGMOID, SIN,
+                  SOFTPLUS, SQRT, SUB, TANH, Op)
+
+__all__ = ["Value", "apply", "no_grad", "is_grad_enabled", "scope", "Scope", "current_scope"]
+
+# Values are numbered as they are created. An op's inputs always exist before
+# its output, so sorting nodes by this number gives a topological order.
+_next_order = itertools.count().__next__
+
+
+class Scope:
+    """A named region of computation (an nn Neuron or Layer call), for drawings.
+
+    Values created inside ``with autodiff.scope(...)`` remember the scope;
+    viz groups them in a labelled cluster. Scopes nest through ``parent``.
+    """
+
+    __slots__ = ("name", "parent")
+
+    def __init__(self, name: str, parent: "Scope | None" = None):
+        self.name = name
+        self.parent = parent
+
+    def path(self) -> list["Scope"]:
+        """This scope and its ancestors, outermost first."""
+        chain, node = [], self
+        while node is not None:
+            chain.append(node)
+            node = node.parent
+        return chain[::-1]
+
+    def __repr__(self):
+        return f"Scope({'/'.join(s.name for s in self.path())!r})"
+
+
+class _Mode:
+    """What new Values do: record their parents or not, and which scope they are in."""
+
+    __slots__ = ("record", "scope")
+
+    def __init__(self, record: bool, scope: Scope | None):
+        self.record = record
+        self.scope = scope
+
+
+# One context variable for both settings: one lookup per new node, and
+# thread- and asyncio-safe (each thread sees its own mode).
+_MODE: contextvars.ContextVar[_Mode] = contextvars.ContextVar("autodiff_mode", default=_Mode(True, None))
+
+
+def _is_real(data) -> bool:
+    """int, float, or numpy real scalar; not bool (True + 1 is a bug, not a number)."""
+    kind = type(data)
+    return kind is float or kind is int or (isinstance(data, numbers.Real) and not isinstance(data, bool))
+
+
+def _as_float(data, what="Value data") -> float:
+    """A real number as a float; TypeError naming the type, ValueError if not finite."""
+    if not _is_real(data):
+        raise TypeError(f"{what} must be a real number (int, float or numpy real scalar), "
+                        f"got {type(data).__name__}: {data!r}"[:300])
+    number = float(data)
+    if not math.isfinite(number):
+        raise ValueError(f"{what} must be finite, got {number!r}")
+    return number
+
+
+class Value:
+    """A scalar node of a computation graph.
+
+    Args:
+        data: a real number (int, float or numpy real scalar).
+        label: an optional name, shown in drawings and in the repr.
+
+    Attributes:
+        data (float): the number.
+        grad (float): d(output)/d(this), summed over backward calls; 0.0 until one reaches it.
+        label (str): the name.
+
+    Example:
+        >>> from autodiff import Value
+        >>> x = Value(3.0, label="x")
+        >>> y = x * x + 2 * x
+        >>> y.backward()
+        >>> x.grad
+        8.0
+    """
+
+    __slots__ = ("data", "grad", "label", "_parents", "_op", "_arg", "_scope", "_order", "_acc")
+    # Let numpy scalars on the left hand our reflected operators the Value (2.0 * v).
+    __array_ufunc__ = None
+
+    def __init__(self, data, label: str = ""):
+        self.data = _as_float(data)
+        self.grad = 0.0
+        self.label = label
+        self._parents = ()
+        self._op = None
+        self._arg = None
+        self._scope = _MODE.get().scope
+        self._order = _next_order()
+        self._acc = 0.0
+
+    # ------------------------------------------------------------ the graph, read-only
+    @property
+    def parents(self) -> tuple:
+        """The Values this one was computed from (a Value used twice appears twice)."""
+        return self._parents
+
+    @property
+    def op(self) -> Op | None:
+        """The op that made this Value, or None for a leaf (an input or a parameter)."""
+        return self._op
+
+    @property
+    def arg(self):
+        """The op's argument (an exponent, a slope), or None."""
+        return self._arg
+
+    @property
+    def scope(self) -> Scope | None:
+        """The scope this Value was created in (see ``autodiff.scope``), or None."""
+        return self._scope
+
+    @property
+    def order(self) -> int:
+        """Creation number: parents always have smaller numbers than their children."""
+        return self._order
+
+    # ------------------------------------------------------------ gradients
+    def backward(self, grad: float = 1.0) -> None:
+        """Add d(self)/d(node) * grad to ``node.grad`` for every node of the graph.
+
+        One iterative pass in reverse topological order. Each call adds: call it
+        twice and every gradient doubles (use ``autodiff.zero_grad`` to reset).
+        """
+        graph.backward(self, grad)
+
+    # ------------------------------------------------------------ arithmetic
+    def __add__(self, other):
+        return _binary(ADD, self, other)
+
+    def __radd__(self, other):
+        return _binary(ADD, other, self)
+
+    def __sub__(self, other):
+        return _binary(SUB, self, other)
+
+    def __rsub__(self, other):
+        return _binary(SUB, other, self)
+
+    def __mul__(self, other):
+        return _binary(MUL, self, other)
+
+    def __rmul__(self, other):
+        return _binary(MUL, other, self)
+
+    def __truediv__(self, other):
+        return _binary(DIV, self, other)
+
+    def __rtruediv__(self, other):
+        return _binary(DIV, other, self)
+
+    def __pow__(self, exponent):
+        if isinstance(exponent, Value):
+            return _binary(POWV, self, exponent)
+        if not _is_real(exponent):
+            return NotImplemented
+        # Keep whole exponents as ints: x ** 2 stays real for negative x.
+        return _unary(POW, self, int(exponent) if float(exponent).is_integer() else _as_float(exponent, "an exponent"))
+
+    def __rpow__(self, base):
+        return _binary(POWV, base, self)
+
+    def __neg__(self):
+        return _unary(NEG, self)
+
+    def __pos__(self):
+        return self
+
+    def __abs__(self):
+        return _unary(ABS, self)
+
+    # ------------------------------------------------------------ functions (thin wrappers over the op table)
+    def exp(self):
+        """e ** self"""
+        return _unary(EXP, self)
+
+    def log(self):
+        """Natural logarithm; ValueError for inputs <= 0."""
+        return _unary(LOG, self)
+
+    def sqrt(self):
+        """Square root; ValueError for negative inputs."""
+        return _unary(SQRT, self)
+
+    def tanh(self):
+        """Hyperbolic tangent."""
+        return _unary(TANH, self)
+
+    def sigmoid(self):
+        """1 / (1 + e**-self), stable for any input."""
+        return _unary(SIGMOID, self)
+
+    def relu(self):
+        """max(0, self)."""
+        return _unary(RELU, self)
+
+    def leaky_relu(self, negative_slope: float = 0.01):
+        """self for self > 0, else negative_slope * self."""
+        return _unary(LEAKY_RELU, self, _as_float(negative_slope, "negative_slope"))
+
+    def softplus(self):
+        """log(1 + e**self), stable for any input."""
+        return _unary(SOFTPLUS, self)
+
+    def sin(self):
+        """Sine."""
+        return _unary(SIN, self)
+
+    def cos(self):
+        """Cosine."""
+        return _unary(COS, self)
+
+    # ------------------------------------------------------------ comparisons and conversions
+    # == and hash stay identity-based (the object defaults), so that Values work in sets and dicts.
+    def __lt__(self, other):
+        return self.data < _data(other)
+
+    def __le__(self, other):
+        return self.data <= _data(other)
+
+    def __gt__(self, other):
+        return self.data > _data(other)
+
+    def __ge__(self, other):
+        return self.data >= _data(other)
+
+    def __float__(self):
+        return self.data
+
+    def __repr__(self):
+        label = f", label={self.label!r}" if self.label else ""
+        return f"Value(data={self.data!r}, grad={self.grad!r}{label})"
+
+
+def _data(other):
+    return other.data if isinstance(other, Value) else other
+
+
+def _constant(number):
+    """A number on one side of an operator, as a leaf Value; None if it is no real number."""
+    if not _is_real(number):
+        return None
+    return Value(number)
+
+
+_new_value = object.__new__
+
+
+def _make(op: Op, parents: tuple, arg, data: float) -> Value:
+    """A new node: the result of ``op`` on ``parents`` (which it records unless in no_grad)."""
+    out = _new_value(Value)
+    out.data = data
+    out.grad = 0.0
+    out.label = ""
+    mode = _MODE.get()
+    if mode.record:
+        out._parents = parents
+        out._op = op
+        out._arg = arg
+    else:
+        out._parents = ()
+        out._op = None
+        out._arg = None
+    out._scope = mode.scope
+    out._order = _next_order()
+    out._acc = 0.0
+    return out
+
+
+def _unary(op: Op, x: Value, arg=None) -> Value:
+    return _make(op, (x,), arg, op.forward((x.data,), arg))
+
+
+def _binary(op: Op, x, y):
+    if not isinstance(x, Value):
+        x = _constant(x)
+        if x is None:
+            return NotImplemented
+    if not isinstance(y, Value):
+        y = _constant(y)
+        if y is None:
+            return NotImplemented
+    return _make(op, (x, y), None, op.forward((x.data, y.data), None))
+
+
+def apply(op: Op, inputs, arg=None) -> Value:
+    """Apply ``op`` to ``inputs`` (Values or numbers) and return the new Value.
+
+    Example:
+        >>> from autodiff import Value, apply, get_op
+        >>> apply(get_op("tanh"), [Value(0.0)]).data
+        0.0
+    """
+    parents = tuple(x if isinstance(x, Value) else Value(x) for x in inputs)
+    if op.arity is not None and len(parents) != op.arity:
+        raise TypeError(f"{op.name} takes {op.arity} input(s), got {len(parents)}")
+    return _make(op, parents, arg, op.forward(tuple(p.data for p in parents), arg))
+
+
+def add_method(op: Op) -> None:
+    """Make a one-input op callable as a Value method: ``x.<op.name>()``."""
+
+    def method(self):
+        return _unary(op, self)
+
+    method.__name__ = op.name
+    method.__doc__ = op.doc or f"The {op.name} op (user-defined)."
+    setattr(Value, op.name, method)
+
+
+# ---------------------------------------------------------------- modes
+class no_grad:
+    """Context manager and decorator: Values made inside record no parents.
+
+    Use it for inference and for parameter updates, where no graph is needed.
+    Thread-safe: each thread (and asyncio task) has its own setting.
+
+    Example:
+        >>> from autodiff import Value, no_grad
+        >>> with no_grad():
+        ...     y = Value(2.0) * 3
+        >>> y.parents
+        ()
+    """
+
+    def __enter__(self):
+        current = _MODE.get()
+        token = _MODE.set(_Mode(False, current.scope))
+        self.__dict__.setdefault("_tokens", []).append(token)
+        return self
+
+    def __exit__(self, *exc_info):
+        _MODE.reset(self._tokens.pop())
+        return False
+
+    def __call__(self, func):
+        @functools.wraps(func)
+        def without_grad(*args, **kwargs):
+            with no_grad():
+                return func(*args, **kwargs)
+
+        return without_grad
+
+
+def is_grad_enabled() -> bool:
+    """True unless inside ``no_grad``."""
+    return _MODE.get().record
+
+
+def current_scope() -> Scope | None:
+    """The innermost active scope, or None."""
+    return _MODE.get().scope
+
+
+class scope:
+    """Context manager: Values made inside belong to a named scope (drawn as a cluster).
+
+    Args:
+        name: a str (a new Scope nested in the current one) or a Scope object.
+
+    Example:
+        >>> from autodiff import Value, scope
+        >>> with scope("neuron 0"):
+        ...     y = Value(1.0) * 2
+        >>> y.scope.name
+        'neuron 0'
+    """
+
+    __slots__ = ("_scope", "_token")
+
+    def __init__(self, name):
+        self._scope = name if isinstance(name, Scope) else Scope(str(name), current_scope())
+
+    def __enter__(self):
+        self._token = _MODE.set(_Mode(_MODE.get().record, self._scope))
+        return self._scope
+
+    def __exit__(self, *exc_info):
+        _MODE.reset(self._token)
+        return False
