@@ -43,22 +43,37 @@ def _seed(grad) -> float:
     return _as_float(grad, "the backward seed grad")
 
 
-def _reverse_pass(order, seed):
-    """Sum d(root)/d(node) * seed into ``node._acc`` for every node, on floats; yields each node once, final."""
+def _reverse_pass(order, seed, into_grad):
+    """Sum d(root)/d(node) * seed into ``node._acc`` for every node, on floats.
+
+    ``order`` is topological with the root last. Walking it backwards, a node's
+    ``_acc`` is final when we reach it (everything that uses it came later in
+    ``order``), so that is when it is added to ``node.grad`` (if ``into_grad``)
+    and passed on to the node's inputs through the op's local derivatives.
+    """
     for node in order:
         node._acc = 0.0
     order[-1]._acc = seed
+    isfinite = math.isfinite
     node = None
     try:
         for node in reversed(order):
             grad = node._acc
-            yield node
+            if not isfinite(grad):
+                raise OverflowError(f"the gradient reaching this node is {grad!r}; "
+                                    f"the graph's values are too large for floats")
+            if into_grad:
+                node.grad += grad
             op = node._op
             if op is None or grad == 0.0:
                 continue  # a leaf, or nothing flows back through this node
             parents = node._parents
-            for parent, local in zip(parents, op.partials([p.data for p in parents], node.data, node._arg)):
-                parent._acc += grad * local
+            if len(parents) == 1:
+                parent = parents[0]
+                parent._acc += grad * op.partials((parent.data,), node.data, node._arg)[0]
+            else:
+                for parent, local in zip(parents, op.partials([p.data for p in parents], node.data, node._arg)):
+                    parent._acc += grad * local
     except (ArithmeticError, ValueError) as error:
         raise type(error)(f"backward through {_describe(node)}: {error}") from error
 
@@ -73,13 +88,7 @@ def _describe(node) -> str:
 
 def backward(root, grad=1.0) -> None:
     """Add d(root)/d(node) * grad to ``node.grad`` for every node of ``root``'s graph."""
-    seed = _seed(grad)
-    for node in _reverse_pass(topological_order(root), seed):
-        total = node._acc
-        if not math.isfinite(total):
-            raise OverflowError(f"backward: the gradient reaching {_describe(node)} is {total!r}; "
-                                f"the graph's values are too large for floats")
-        node.grad += total
+    _reverse_pass(topological_order(root), _seed(grad), into_grad=True)
 
 
 def zero_grad(root) -> None:
@@ -119,8 +128,7 @@ def gradients(output, inputs, create_graph: bool = False) -> list:
     if create_graph:
         _reverse_pass_on_values(order)
     else:
-        for _ in _reverse_pass(order, 1.0):
-            pass
+        _reverse_pass(order, 1.0, into_grad=False)
     return [x._acc for x in inputs]
 
 

@@ -74,8 +74,8 @@ class Op:
         """The op's symbol with its argument, for drawings: "**2", "leaky_relu(0.1)"."""
         if arg is None:
             return self.symbol
-        if self.name == "pow":
-            return f"**{_short(arg)}"
+        if self.name in ("pow", "add_const", "mul_const"):
+            return f"{self.symbol}{_short(arg)}"
         return f"{self.symbol}({_short(arg)})"
 
     def domain_of(self, i: int) -> Domain:
@@ -178,6 +178,26 @@ def _mul_forward(xs, arg):
 
 # d(xy)/dx = y, d(xy)/dy = x: the product rule.
 MUL = _register(Op("mul", "×", 2, _mul_forward, lambda xs, out, arg: (xs[1], xs[0]), (REAL, REAL)))
+
+
+# x + c and x * c with a plain number c keep c as the op's argument instead of
+# making a leaf Value for it: one node instead of two on the hottest path.
+def _add_const_forward(xs, arg):
+    """x + c for a constant c (the op's argument)"""
+    return _real(xs[0] + arg, "add_const", (xs[0], arg))
+
+
+ADD_CONST = _register(Op("add_const", "+", 1, _add_const_forward, lambda xs, out, arg: (1.0,), (REAL,),
+                         sample_args=(0.5, -2.0)))
+
+
+def _mul_const_forward(xs, arg):
+    """x * c for a constant c (the op's argument)"""
+    return _real(xs[0] * arg, "mul_const", (xs[0], arg))
+
+
+MUL_CONST = _register(Op("mul_const", "×", 1, _mul_const_forward, lambda xs, out, arg: (arg,), (REAL,),
+                         sample_args=(3.0, -0.5)))
 
 
 def _div_forward(xs, arg):

@@ -16,8 +16,8 @@ import math
 import numbers
 
 from . import graph
-from .ops import (ABS, ADD, COS, DIV, EXP, LEAKY_RELU, LOG, MUL, NEG, POW, POWV, RELU, SIGMOID, SIN,
-                  SOFTPLUS, SQRT, SUB, TANH, Op)
+from .ops import (ABS, ADD, ADD_CONST, COS, DIV, EXP, LEAKY_RELU, LOG, MUL, MUL_CONST, NEG, POW, POWV, RELU,
+                  SIGMOID, SIN, SOFTPLUS, SQRT, SUB, TANH, Op)
 
 __all__ = ["Value", "apply", "no_grad", "is_grad_enabled", "scope", "Scope", "current_scope"]
 
@@ -117,7 +117,6 @@ class Value:
         self._arg = None
         self._scope = _MODE.get().scope
         self._order = _next_order()
-        self._acc = 0.0
 
     # ------------------------------------------------------------ the graph, read-only
     @property
@@ -156,22 +155,30 @@ class Value:
 
     # ------------------------------------------------------------ arithmetic
     def __add__(self, other):
-        return _binary(ADD, self, other)
+        if isinstance(other, Value):
+            return _make(ADD, (self, other), None, ADD.forward((self.data, other.data), None))
+        return _with_constant(ADD_CONST, self, other)
 
     def __radd__(self, other):
-        return _binary(ADD, other, self)
+        return _with_constant(ADD_CONST, self, other)
 
     def __sub__(self, other):
-        return _binary(SUB, self, other)
+        if isinstance(other, Value):
+            return _make(SUB, (self, other), None, SUB.forward((self.data, other.data), None))
+        constant = _constant_number(other)
+        # x - c is exactly x + (-c) in floating point: negation never rounds.
+        return NotImplemented if constant is None else _unary(ADD_CONST, self, -constant)
 
     def __rsub__(self, other):
         return _binary(SUB, other, self)
 
     def __mul__(self, other):
-        return _binary(MUL, self, other)
+        if isinstance(other, Value):
+            return _make(MUL, (self, other), None, MUL.forward((self.data, other.data), None))
+        return _with_constant(MUL_CONST, self, other)
 
     def __rmul__(self, other):
-        return _binary(MUL, other, self)
+        return _with_constant(MUL_CONST, self, other)
 
     def __truediv__(self, other):
         return _binary(DIV, self, other)
@@ -266,11 +273,23 @@ def _data(other):
     return other.data if isinstance(other, Value) else other
 
 
+def _constant_number(number):
+    """A number on one side of an operator, as a finite float; None if it is no real number."""
+    if type(number) is float and math.isfinite(number):
+        return number
+    return _as_float(number, "a number combined with a Value") if _is_real(number) else None
+
+
 def _constant(number):
     """A number on one side of an operator, as a leaf Value; None if it is no real number."""
-    if not _is_real(number):
-        return None
-    return Value(number)
+    number = _constant_number(number)
+    return None if number is None else Value(number)
+
+
+def _with_constant(op: Op, x: "Value", number):
+    """x + c or x * c: the constant rides along as the op's argument."""
+    constant = _constant_number(number)
+    return NotImplemented if constant is None else _unary(op, x, constant)
 
 
 _new_value = object.__new__
@@ -292,8 +311,7 @@ def _make(op: Op, parents: tuple, arg, data: float) -> Value:
         out._op = None
         out._arg = None
     out._scope = mode.scope
-    out._order = _next_order()
-    out._acc = 0.0
+    out._order = _next_order()  # (_acc, the scratch slot, is set by each pass before use)
     return out
 
 
