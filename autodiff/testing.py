@@ -33,11 +33,16 @@ from .graph import gradients
 from .ops import OPS, Domain, Op
 from .value import Value
 
-__all__ = ["MARGIN", "floats_in", "op_inputs", "expressions", "Expression",
+__all__ = ["MARGIN", "GUARD", "floats_in", "op_inputs", "expressions", "Expression",
            "assert_gradients_match", "assert_second_derivatives_match"]
 
 MARGIN = 1e-2
 """Distance kept from kinks and domain edges: far larger than the finite-difference step (about 1e-6)."""
+
+GUARD = 0.25
+"""Distance expression operands keep from kinks, poles and domain edges. Larger than MARGIN
+because an operand inside a DAG can move much faster than the inputs (d operand/d x >> 1):
+near a pole, central differences would then measure curvature, not slope."""
 
 OUTPUT_BOUND = 100.0
 """Expression steps whose value grows past this are scaled back by a constant factor."""
@@ -117,7 +122,7 @@ class Expression:
 
 @st.composite
 def expressions(draw, n_inputs: int = 2, *, max_steps: int = 8, ops=None, input_bound: float = 3.0,
-                margin: float = MARGIN):
+                guard: float = GUARD):
     """``(expression, inputs)``: a random DAG over the op table and a point to evaluate it at.
 
     The DAG is built while evaluating it at the drawn inputs, so each domain
@@ -127,6 +132,8 @@ def expressions(draw, n_inputs: int = 2, *, max_steps: int = 8, ops=None, input_
         n_inputs: number of inputs x0, x1, ...
         max_steps: at most this many ops.
         ops: the ops to draw from (default: every op in ``autodiff.OPS``, custom ones included).
+        input_bound: inputs are drawn from [-input_bound, input_bound].
+        guard: the distance operands keep from kinks, poles and domain edges.
     """
     pool = sorted((ops if ops is not None else OPS.values()), key=lambda op: op.name)
     xs = tuple(draw(st.lists(st.floats(-input_bound, input_bound, allow_nan=False), min_size=n_inputs,
@@ -143,7 +150,7 @@ def expressions(draw, n_inputs: int = 2, *, max_steps: int = 8, ops=None, input_
         shifts = []
         for i, index in enumerate(operands):
             value = results[index]
-            shifts.append(_guard(value, op.domain_of(i), 2 * margin) - value)
+            shifts.append(_guard(value, op.domain_of(i), guard) - value)
         args = tuple(results[i] + s if s else results[i] for i, s in zip(operands, shifts))
         out = op.forward(args, arg)
         scale = OUTPUT_BOUND / abs(out) if abs(out) > OUTPUT_BOUND else 1.0
