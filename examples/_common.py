@@ -1,0 +1,46 @@
+"""What every example shares: its command line, its output folder, saving pictures."""
+import argparse
+from pathlib import Path
+
+
+def parse_args(doc, *, epochs=None, argv=None, extra=None):
+    """The examples' command line: --seed, --out DIR (default ./out) and, where they train, --epochs.
+
+    Args:
+        doc: the example's module docstring (its first line becomes the description).
+        epochs: the default number of epochs, or None for an example that does not train.
+        extra: a function adding the example's own options to the parser.
+    """
+    parser = argparse.ArgumentParser(description=doc.strip().splitlines()[0],
+                                     formatter_class=argparse.ArgumentDefaultsHelpFormatter)
+    parser.add_argument("--seed", type=int, default=0, help="seed of every random choice")
+    parser.add_argument("--out", type=Path, default=Path("out"), help="folder for the pictures")
+    if epochs is not None:
+        parser.add_argument("--epochs", type=int, default=epochs, help="training epochs (steps)")
+    if extra is not None:
+        extra(parser)
+    args = parser.parse_args(argv)
+    if epochs is not None and args.epochs < 1:
+        parser.error(f"--epochs must be at least 1, got {args.epochs}")
+    args.out.mkdir(parents=True, exist_ok=True)
+    return args
+
+
+def save_graph(graph, path):
+    """Render a Graphviz picture; without the `dot` program keep the .gv source and say so."""
+    import viz
+
+    try:
+        viz.render(graph, path)
+        print(f"  wrote {path}")
+    except viz.GraphvizNotFound:
+        print(f"  Graphviz `dot` is missing: wrote {Path(path).with_suffix('.gv')} instead of {path}")
+
+
+def save_figure(figure, path):
+    """Save a matplotlib figure and close it."""
+    import matplotlib.pyplot as plt
+
+    figure.savefig(path, dpi=120, bbox_inches="tight")
+    plt.close(figure)
+    print(f"  wrote {path}")
