@@ -1,0 +1,213 @@
+"""Backprop step by step: one picture per backward step, and a slideshow to show them.
+
+The step gradients are computed here, from the op table's local derivatives,
+in a private list: the Values' own ``.grad`` are never read or written.
+"""
+from __future__ import annotations
+
+import html
+import re
+from pathlib import Path
+
+from .graph import KIND_STYLE, Analysis, edge_text, emit, escape_plain, fmt, new_digraph, record, value_fields
+from .render import GraphvizNotFound, install_advice, pipe
+
+__all__ = ["backprop_frames", "save_frames"]
+
+CURRENT = {"color": "#dc2626", "penwidth": "3"}  # the node whose gradient is being passed back
+WRITTEN = {"fillcolor": "#fde047"}  # gradients written in this step
+ACTIVE_EDGE = {"color": "#dc2626", "fontcolor": "#dc2626", "penwidth": "2"}
+
+
+def backprop_frames(root, *, rankdir="LR", precision=4, max_nodes=200) -> list:
+    """One Digraph per step of backward on ``root``: the chain rule, one node at a time.
+
+    Frame 0 seeds the output's grad with 1. Each later frame processes one node
+    (outlined in red): its inputs' grads grow by grad × local derivative (written
+    on the red edges), and the grads just written are filled yellow. Grads not
+    reached yet show "?". A Value used several times shows a partial sum until
+    its last use has been processed. Leaves need no step of their own.
+
+    Args:
+        root: the output Value (a forward pass done; backward not needed).
+        rankdir: as for draw_graph.
+        precision: significant digits shown.
+        max_nodes: refuse larger graphs (GraphTooLarge): n nodes make about n frames.
+    Returns:
+        A list of graphviz.Digraph, 1 + (number of non-leaf Values) long.
+
+    Example:
+        >>> from autodiff import Value
+        >>> x = Value(2.0, label="x")
+        >>> frames = backprop_frames((x * x).tanh())
+        >>> len(frames), x.grad  # x.grad untouched
+        (3, 0.0)
+    """
+    analysis = Analysis(root, max_nodes)
+    order, n = analysis.order, len(analysis.order)
+    steps = sum(v.op is not None for v in order)
+    grads = [None] * n  # None: not reached yet ("?")
+    grads[-1] = 1.0
+    frames = [_frame(analysis, grads, rankdir, precision, current=None, written={n - 1}, edge_attrs={},
+                     title=f"Backprop, step 0 of {steps}: start at the output, grad = ∂out/∂out = 1")]
+    step = 0
+    for i in reversed(range(n)):
+        v = order[i]
+        if v.op is None:
+            continue
+        step += 1
+        grad = grads[i]
+        # Like backward: no gradient flows through a node whose grad is 0 (its rule is not even evaluated).
+        locals_ = analysis.local_grads(i) if grad != 0 else [0.0] * len(v.parents)
+        edge_attrs, written = {}, set()
+        for slot, (p, local) in enumerate(zip(v.parents, locals_)):
+            j = analysis.index[p]
+            contribution = grad * local if local is not None else float("nan")
+            grads[j] = contribution if grads[j] is None else grads[j] + contribution
+            written.add(j)
+            label = edge_text(analysis, i, slot, local, grad, precision, show_grad=True)
+            edge_attrs[(i, slot)] = {"label": escape_plain(label), **ACTIVE_EDGE}
+        edge_attrs[(i, None)] = dict(ACTIVE_EDGE)
+        title = (f"Step {step} of {steps}: back through {v.op.describe(v.arg)}: "
+                 f"each input's grad += {fmt(grad, precision)} × ∂out/∂input")
+        frames.append(_frame(analysis, grads, rankdir, precision, current=i, written=written,
+                             edge_attrs=edge_attrs, title=title))
+    return frames
+
+
+def _frame(analysis, grads, rankdir, precision, *, current, written, edge_attrs, title):
+    dot = new_digraph("backprop_step", rankdir, label=escape_plain(title), labelloc="t", fontsize="14")
+    lr = rankdir in ("LR", "RL")
+    node_attrs = []
+    for i, v in enumerate(analysis.order):
+        fields = value_fields(v, grads[i], analysis.uses[i], show_data=True, show_grad=True, precision=precision)
+        attrs = {"label": record(fields, lr), **KIND_STYLE[analysis.kinds[i]]}
+        if analysis.uses[i] > 1:
+            attrs["peripheries"] = "2"
+        if i in written:
+            attrs.update(WRITTEN)
+        if i == current:
+            attrs.update(CURRENT)
+        node_attrs.append(attrs)
+    return emit(analysis, dot, node_attrs, edge_attrs)
+
+
+# ---------------------------------------------------------------- saving
+def save_frames(frames, path, *, format="svg", title="Backprop, step by step"):
+    """Save frames as numbered files in a folder, or as one self-contained HTML slideshow.
+
+    Args:
+        frames: a list of graphviz.Digraph (e.g. from backprop_frames).
+        path: a folder (created; files frame_000.svg, ...) or a file ending in .html
+            (inline SVGs; arrow keys, space and buttons step through; no server, no internet).
+        format: "svg" or "png" for a folder.
+        title: the HTML page title.
+    Returns:
+        The .html Path, or the list of file Paths written into the folder.
+    Raises:
+        GraphvizNotFound: dot is missing; the frames' .gv sources are saved first
+            (into the folder, or for .html into a folder named like the file).
+
+    Example:
+        >>> import viz, tempfile, os
+        >>> from autodiff import Value
+        >>> html_path = os.path.join(tempfile.mkdtemp(), "backprop.html")
+        >>> viz.save_frames(viz.backprop_frames(Value(3.0) * 2), html_path).name  # doctest: +SKIP
+        'backprop.html'
+    """
+    frames = list(frames)
+    if not frames:
+        raise ValueError("save_frames: no frames to save")
+    path = Path(path)
+    width = max(3, len(str(len(frames) - 1)))
+    names = [f"frame_{k:0{width}d}" for k in range(len(frames))]
+    as_html = path.suffix.lower() == ".html"
+    if not as_html and format not in ("svg", "png"):
+        raise ValueError(f"save_frames: format must be 'svg' or 'png', got {format!r}")
+    try:
+        images = [pipe(frame, "svg" if as_html else format) for frame in frames]
+    except GraphvizNotFound:
+        folder = path.with_name(path.stem + "_frames") if as_html else path
+        folder.mkdir(parents=True, exist_ok=True)
+        for name, frame in zip(names, frames):
+            (folder / f"{name}.gv").write_text(frame.source, encoding="utf-8")
+        raise GraphvizNotFound(install_advice(f"{folder}/ (one .gv per frame)")) from None
+    if as_html:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        svgs = [_inline_svg(image.decode("utf-8"), k) for k, image in enumerate(images)]
+        path.write_text(slideshow_html(svgs, title), encoding="utf-8")
+        return path
+    path.mkdir(parents=True, exist_ok=True)
+    written = []
+    for name, image in zip(names, images):
+        written.append(path / f"{name}.{format}")
+        written[-1].write_bytes(image)
+    return written
+
+
+def _inline_svg(svg: str, k: int) -> str:
+    """An SVG file's text fit to sit inside HTML: no XML prolog, ids made unique per frame."""
+    svg = svg[svg.index("<svg"):]
+    svg = re.sub(r'\bid="', f'id="f{k}_', svg)
+    return re.sub(r"url\(#", f"url(#f{k}_", svg).replace('href="#', f'href="#f{k}_')
+
+
+def slideshow_html(svgs, title: str) -> str:
+    """A standalone HTML page stepping through ``svgs`` (strings of inline SVG)."""
+    slides = "\n".join(f'<div class="frame" id="frame{k}"{"" if k == 0 else " hidden"}>\n{svg}\n</div>'
+                       for k, svg in enumerate(svgs))
+    return _PAGE.format(title=html.escape(title), count=len(svgs), slides=slides)
+
+
+_PAGE = """<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<title>{title}</title>
+<style>
+  body {{ font-family: Helvetica, Arial, sans-serif; margin: 0; }}
+  .bar {{ position: sticky; top: 0; background: #f3f4f6; padding: 8px; text-align: center; }}
+  .bar button {{ font-size: 16px; margin: 0 4px; padding: 4px 12px; }}
+  #counter {{ display: inline-block; min-width: 6em; font-size: 16px; }}
+  .frame {{ padding: 12px; text-align: center; }}
+  .frame svg {{ max-width: 100%; height: auto; }}
+  .hint {{ color: #6b7280; font-size: 12px; }}
+</style>
+</head>
+<body>
+<div class="bar">
+  <button id="first" title="first (Home)">&#x23EE;</button>
+  <button id="prev" title="previous (left arrow)">&#x25C0; prev</button>
+  <span id="counter">1 / {count}</span>
+  <button id="next" title="next (right arrow, space)">next &#x25B6;</button>
+  <button id="last" title="last (End)">&#x23ED;</button>
+  <div class="hint">{title} &middot; keys: &larr; &rarr; space Home End</div>
+</div>
+{slides}
+<script>
+(function () {{
+  var frames = document.querySelectorAll(".frame");
+  var current = 0;
+  function show(k) {{
+    current = Math.max(0, Math.min(frames.length - 1, k));
+    for (var i = 0; i < frames.length; i++) {{ frames[i].hidden = (i !== current); }}
+    document.getElementById("counter").textContent = (current + 1) + " / " + frames.length;
+    if (history.replaceState) {{ history.replaceState(null, "", "#" + (current + 1)); }}
+  }}
+  document.getElementById("first").onclick = function () {{ show(0); }};
+  document.getElementById("prev").onclick = function () {{ show(current - 1); }};
+  document.getElementById("next").onclick = function () {{ show(current + 1); }};
+  document.getElementById("last").onclick = function () {{ show(frames.length - 1); }};
+  document.addEventListener("keydown", function (e) {{
+    var moves = {{ArrowRight: 1, ArrowDown: 1, PageDown: 1, " ": 1, ArrowLeft: -1, ArrowUp: -1, PageUp: -1}};
+    if (e.key in moves) {{ show(current + moves[e.key]); e.preventDefault(); }}
+    else if (e.key === "Home") {{ show(0); e.preventDefault(); }}
+    else if (e.key === "End") {{ show(frames.length - 1); e.preventDefault(); }}
+  }});
+  var start = parseInt(location.hash.slice(1), 10);
+  show(isNaN(start) ? 0 : start - 1);
+}})();
+</script>
+</body>
+</html>
+"""
