@@ -16,8 +16,12 @@ __all__ = ["nodes", "topological_order", "backward", "gradients", "zero_grad"]
 _by_creation = attrgetter("_order")
 
 
-def nodes(root) -> set:
-    """Every Value that ``root`` depends on, ``root`` included (an iterative walk)."""
+def nodes(root, limit: int | None = None) -> set:
+    """Every Value that ``root`` depends on, ``root`` included (an iterative walk).
+
+    With ``limit``, the walk stops as soon as it has found more than ``limit``
+    nodes (so a drawing can refuse a huge graph at once).
+    """
     seen = {root}
     stack = [root]
     while stack:
@@ -25,6 +29,8 @@ def nodes(root) -> set:
             if parent not in seen:
                 seen.add(parent)
                 stack.append(parent)
+        if limit is not None and len(seen) > limit:
+            break
     return seen
 
 

@@ -62,16 +62,7 @@ def record(fields, horizontal_in_lr: bool) -> graphviz.quoting.NoHtml:
 # ---------------------------------------------------------------- the walk
 def count_nodes(root, limit: int) -> int:
     """Number of Values in ``root``'s graph, but stop counting as soon as it passes ``limit``."""
-    seen = {root}
-    stack = [root]
-    while stack:
-        for parent in stack.pop().parents:
-            if parent not in seen:
-                seen.add(parent)
-                if len(seen) > limit:
-                    return len(seen)
-                stack.append(parent)
-    return len(seen)
+    return len(autodiff.nodes(root, limit=limit))
 
 
 def _parameter_type():

@@ -154,3 +154,13 @@ def test_infinite_derivative_is_an_error_naming_the_op():
     x = Value(0.0)
     with pytest.raises(ZeroDivisionError, match="sqrt"):
         x.sqrt().backward()
+
+
+def test_nodes_with_a_limit_stops_early():
+    x = Value(1.0)
+    y = x
+    for _ in range(1000):
+        y = y * 1.0
+    assert len(autodiff.nodes(y)) == 1001
+    found = autodiff.nodes(y, limit=10)
+    assert 10 < len(found) < 1001 and y in found
