@@ -1,0 +1,81 @@
+"""Activation functions by name: one table, a Value version and a NumPy twin.
+
+``ACTIVATIONS[name]`` maps a Value z to a Value (used by Neuron, one op node
+each); ``NUMPY_ACTIVATIONS[name]`` computes the same function on a NumPy array
+(used by ``nn.inference.predict_numpy``). Both agree to the last bit or so.
+
+Example:
+    >>> from autodiff import Value
+    >>> from nn.activations import get_activation
+    >>> get_activation("relu")(Value(-2.0)).data
+    0.0
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from autodiff import Value
+
+__all__ = ["ACTIVATIONS", "NUMPY_ACTIVATIONS", "LEAKY_SLOPE", "get_activation", "get_numpy_activation",
+           "check_activation"]
+
+LEAKY_SLOPE = 0.01  # leaky_relu's slope for negative inputs (PyTorch's default)
+
+
+def _linear(z):
+    return z
+
+
+def _leaky_relu(z):
+    return z.leaky_relu(LEAKY_SLOPE)
+
+
+ACTIVATIONS = {
+    "linear": _linear,
+    "relu": Value.relu,
+    "leaky_relu": _leaky_relu,
+    "tanh": Value.tanh,
+    "sigmoid": Value.sigmoid,
+    "softplus": Value.softplus,
+}
+
+
+# ---------------------------------------------------------------- NumPy twins (same formulas as the engine's ops)
+def _np_sigmoid(z):
+    e = np.exp(-np.abs(z))  # <= 1: never overflows
+    return np.where(z >= 0, 1.0 / (1.0 + e), e / (1.0 + e))
+
+
+NUMPY_ACTIVATIONS = {
+    "linear": lambda z: z,
+    "relu": lambda z: np.where(z > 0, z, 0.0),
+    "leaky_relu": lambda z: np.where(z > 0, z, LEAKY_SLOPE * z),
+    "tanh": np.tanh,
+    "sigmoid": _np_sigmoid,
+    "softplus": lambda z: np.maximum(z, 0.0) + np.log1p(np.exp(-np.abs(z))),
+}
+
+
+def check_activation(name) -> str:
+    """Return ``name`` if it names an activation, else raise ValueError listing the valid ones."""
+    if not isinstance(name, str) or name not in ACTIVATIONS:
+        raise ValueError(f"unknown activation {name!r}; valid activations: {', '.join(ACTIVATIONS)}")
+    return name
+
+
+def get_activation(name: str):
+    """The activation ``name`` as a function Value -> Value.
+
+    Args:
+        name: one of "linear", "relu", "leaky_relu", "tanh", "sigmoid", "softplus".
+    Returns:
+        A function of one Value.
+    Raises:
+        ValueError: unknown name (the message lists the valid ones).
+    """
+    return ACTIVATIONS[check_activation(name)]
+
+
+def get_numpy_activation(name: str):
+    """The activation ``name`` as a function on NumPy arrays (elementwise)."""
+    return NUMPY_ACTIVATIONS[check_activation(name)]

@@ -1,0 +1,304 @@
+"""Loss functions: one sample (a list) or a batch (a list of lists) -> ONE Value, the batch mean.
+
+Outputs are Values (or numbers); targets are numbers. For one sample the
+outputs are a list (a single Value is a list of one); for a batch, a list of
+such lists with one target per sample. A target for a one-output sample may
+be a bare number (``mse([[o1], [o2]], [t1, t2])``).
+
+- mse, mae: mean over ALL components, like ``np.mean`` (the notes' worked
+  example: ((121.5-1)**2 + 62.5**2) / 2 = 9213.25).
+- binary_cross_entropy: on probabilities, clipped to [eps, 1 - eps].
+- binary_cross_entropy_with_logits: softplus(z) - t*z, stable for any z.
+- cross_entropy: logits with a class index or a one-hot (or soft) target;
+  logsumexp(z) - z_k, fused and stable.
+- hinge: mean of relu(1 - y*s) over components, labels -1/+1 (micrograd's).
+- l2: sum of squares of parameters (not averaged), as one node.
+
+Example:
+    >>> from autodiff import Value
+    >>> from nn import losses
+    >>> losses.mse([Value(121.5), Value(62.5)], [1, 0]).data
+    9213.25
+"""
+from __future__ import annotations
+
+import math
+import numbers
+
+import numpy as np
+
+import autodiff
+from autodiff import Value
+
+__all__ = ["mse", "mae", "binary_cross_entropy", "binary_cross_entropy_with_logits", "cross_entropy", "hinge",
+           "l2", "LOSSES", "get_loss"]
+
+
+# ---------------------------------------------------------------- shapes
+def _is_seq(x) -> bool:
+    if isinstance(x, np.ndarray):
+        return x.ndim >= 1
+    return isinstance(x, (list, tuple))
+
+
+def _is_number(x) -> bool:
+    return isinstance(x, numbers.Real) and not isinstance(x, bool)
+
+
+def _as_batch(outputs, name) -> tuple[list, bool]:
+    """(list of samples, each a list of Values/numbers; True if ``outputs`` was a batch)."""
+    if isinstance(outputs, Value) or _is_number(outputs):
+        return [[outputs]], False
+    if not _is_seq(outputs):
+        raise ValueError(f"{name}: outputs must be a list of Values or a list of such lists, "
+                         f"got {type(outputs).__name__}")
+    if len(outputs) == 0:
+        raise ValueError(f"{name}: outputs are empty")
+    if _is_seq(outputs[0]):
+        samples = [list(row) if _is_seq(row) else [row] for row in outputs]
+        for i, row in enumerate(samples):
+            if not row:
+                raise ValueError(f"{name}: sample {i} has no outputs")
+        return samples, True
+    return [list(outputs)], False
+
+
+def _target_number(t, name, where) -> float:
+    if isinstance(t, Value):
+        t = t.data
+    if not _is_number(t) or not math.isfinite(t):
+        raise ValueError(f"{name}: target {where} must be a finite number, got {t!r}")
+    return float(t)
+
+
+def _targets(targets, samples, batched, name) -> list:
+    """Targets as one list of floats per sample, each as long as that sample's outputs."""
+    if batched:
+        if not _is_seq(targets) or len(targets) != len(samples):
+            got = f"{len(targets)} targets" if _is_seq(targets) else f"a {type(targets).__name__}"
+            raise ValueError(f"{name}: {len(samples)} samples of outputs but {got}")
+        rows = list(targets)
+    else:
+        rows = [targets]
+    result = []
+    for i, (row, out) in enumerate(zip(rows, samples)):
+        row = list(row) if _is_seq(row) else [row]
+        if len(row) != len(out):
+            raise ValueError(f"{name}: sample {i} has {len(out)} outputs but {len(row)} targets")
+        result.append([_target_number(t, name, f"{i}.{j}") for j, t in enumerate(row)])
+    return result
+
+
+def _pairs(outputs, targets, name):
+    samples, batched = _as_batch(outputs, name)
+    return samples, _targets(targets, samples, batched, name)
+
+
+def _mean(terms, count) -> Value:
+    total = autodiff.sum(terms)
+    return total if count == 1 else total / count
+
+
+# ---------------------------------------------------------------- regression
+def mse(outputs, targets) -> Value:
+    """Mean squared error over all components (like np.mean).
+
+    Args:
+        outputs: a list of Values (one sample) or a list of lists (a batch).
+        targets: numbers shaped like outputs (a bare number per one-output sample).
+    Returns:
+        One Value.
+    Example:
+        >>> from nn import losses
+        >>> losses.mse([3.0, 5.0], [1.0, 1.0]).data
+        10.0
+    """
+    samples, rows = _pairs(outputs, targets, "mse")
+    terms = [(o - t) ** 2 for out, row in zip(samples, rows) for o, t in zip(out, row)]
+    return _mean(terms, len(terms))
+
+
+def mae(outputs, targets) -> Value:
+    """Mean absolute error over all components (like np.mean(np.abs(...))).
+
+    Example:
+        >>> from nn import losses
+        >>> losses.mae([3.0, -1.0], [1.0, 1.0]).data
+        2.0
+    """
+    samples, rows = _pairs(outputs, targets, "mae")
+    terms = [abs(o - t) for out, row in zip(samples, rows) for o, t in zip(out, row)]
+    return _mean(terms, len(terms))
+
+
+# ---------------------------------------------------------------- binary classification
+def _check_probability_targets(rows, name):
+    for i, row in enumerate(rows):
+        for t in row:
+            if not 0.0 <= t <= 1.0:
+                raise ValueError(f"{name}: targets must be in [0, 1], got {t!r} in sample {i}")
+
+
+def binary_cross_entropy(probabilities, targets, eps=1e-12) -> Value:
+    """-[t log p + (1-t) log(1-p)], mean over components; p clipped to [eps, 1-eps].
+
+    A clipped p is a constant (zero gradient), as with np.clip.
+
+    Args:
+        probabilities: Values in [0, 1] (e.g. sigmoid outputs), one sample or a batch.
+        targets: numbers in [0, 1].
+        eps: clipping distance from 0 and 1 (0 < eps < 0.5).
+    Example:
+        >>> from nn import losses
+        >>> round(losses.binary_cross_entropy([0.5], [1]).data, 6)
+        0.693147
+    """
+    if not 0.0 < eps < 0.5:
+        raise ValueError(f"binary_cross_entropy: eps must be in (0, 0.5), got {eps!r}")
+    samples, rows = _pairs(probabilities, targets, "binary_cross_entropy")
+    _check_probability_targets(rows, "binary_cross_entropy")
+    terms = []
+    for out, row in zip(samples, rows):
+        for p, t in zip(out, row):
+            data = p.data if isinstance(p, Value) else float(p)
+            if not eps <= data <= 1.0 - eps:
+                if not 0.0 <= data <= 1.0:
+                    raise ValueError(f"binary_cross_entropy: probabilities must be in [0, 1], got {data!r} "
+                                     f"(use binary_cross_entropy_with_logits for raw scores)")
+                p = Value(min(max(data, eps), 1.0 - eps))
+            elif not isinstance(p, Value):
+                p = Value(data)
+            if t == 1.0:
+                terms.append(-p.log())
+            elif t == 0.0:
+                terms.append(-(1.0 - p).log())
+            else:
+                terms.append(-(t * p.log() + (1.0 - t) * (1.0 - p).log()))
+    return _mean(terms, len(terms))
+
+
+def binary_cross_entropy_with_logits(logits, targets) -> Value:
+    """Binary cross-entropy on raw scores z: softplus(z) - t*z, stable for any z.
+
+    Example:
+        >>> from nn import losses
+        >>> round(losses.binary_cross_entropy_with_logits([0.0], [1]).data, 6)
+        0.693147
+    """
+    samples, rows = _pairs(logits, targets, "binary_cross_entropy_with_logits")
+    _check_probability_targets(rows, "binary_cross_entropy_with_logits")
+    terms = []
+    for out, row in zip(samples, rows):
+        for z, t in zip(out, row):
+            z = z if isinstance(z, Value) else Value(z)
+            terms.append(z.softplus() - t * z if t else z.softplus())
+    return _mean(terms, len(terms))
+
+
+# ---------------------------------------------------------------- multi-class
+def _class_index(t, n_classes, name, i):
+    if isinstance(t, numbers.Integral) and not isinstance(t, bool):
+        k = int(t)
+    elif _is_number(t) and float(t).is_integer():
+        k = int(t)
+    else:
+        raise ValueError(f"{name}: target of sample {i} must be a class index or a one-hot list, got {t!r}")
+    if not 0 <= k < n_classes:
+        raise ValueError(f"{name}: class index {k} of sample {i} is out of range for {n_classes} logits")
+    return k
+
+
+def cross_entropy(logits, target) -> Value:
+    """Softmax cross-entropy, batch mean: logsumexp(z) - z_k for a class index k.
+
+    Args:
+        logits: raw scores (Values), one sample or a batch.
+        target: a class index (int) or a one-hot / probability list per sample
+            (for a batch: a list of them).
+    Returns:
+        One Value.
+    Example:
+        >>> from nn import losses
+        >>> round(losses.cross_entropy([0.0, 0.0], 1).data, 6)
+        0.693147
+    """
+    name = "cross_entropy"
+    samples, batched = _as_batch(logits, name)
+    if batched:
+        if not _is_seq(target) or len(target) != len(samples):
+            got = f"{len(target)} targets" if _is_seq(target) else f"a {type(target).__name__}"
+            raise ValueError(f"{name}: {len(samples)} samples of logits but {got}")
+        targets = list(target)
+    else:
+        targets = [target]
+    terms = []
+    for i, (z, t) in enumerate(zip(samples, targets)):
+        if _is_seq(t):
+            probs = [_target_number(p, name, f"{i}.{j}") for j, p in enumerate(t)]
+            if len(probs) != len(z):
+                raise ValueError(f"{name}: sample {i} has {len(z)} logits but a target of length {len(probs)}")
+            if any(p < 0 for p in probs) or abs(math.fsum(probs) - 1.0) > 1e-6:
+                raise ValueError(f"{name}: one-hot target of sample {i} must be >= 0 and sum to 1, got {probs}")
+            log_probs = autodiff.log_softmax(z)
+            terms.append(-autodiff.sum([p * lp for p, lp in zip(probs, log_probs) if p]))
+        else:
+            k = _class_index(t, len(z), name, i)
+            terms.append(autodiff.logsumexp(z) - z[k])
+    return _mean(terms, len(terms))
+
+
+def hinge(scores, labels) -> Value:
+    """Max-margin loss: mean of relu(1 - y*s) over components, labels -1 or +1 (micrograd's moons loss).
+
+    Example:
+        >>> from nn import losses
+        >>> losses.hinge([[0.5], [-2.0]], [1, -1]).data
+        0.25
+    """
+    samples, rows = _pairs(scores, labels, "hinge")
+    for i, row in enumerate(rows):
+        for y in row:
+            if y not in (-1.0, 1.0):
+                raise ValueError(f"hinge: labels must be -1 or +1, got {y!r} in sample {i}")
+    terms = []
+    for out, row in zip(samples, rows):
+        for s, y in zip(out, row):
+            s = s if isinstance(s, Value) else Value(s)
+            terms.append((1.0 - y * s).relu())
+    return _mean(terms, len(terms))
+
+
+def l2(params) -> Value:
+    """Sum of squares of ``params`` as ONE node (dot(p, p)); multiply by your alpha.
+
+    Example:
+        >>> from autodiff import Value
+        >>> from nn import losses
+        >>> losses.l2([Value(3.0), Value(4.0)]).data
+        25.0
+    """
+    params = list(params)
+    for i, p in enumerate(params):
+        if not isinstance(p, Value):
+            raise ValueError(f"l2: params must be Values, got {type(p).__name__} at position {i}")
+    return autodiff.dot(params, params) if params else Value(0.0)
+
+
+LOSSES = {
+    "mse": mse,
+    "mae": mae,
+    "binary_cross_entropy": binary_cross_entropy,
+    "bce": binary_cross_entropy,
+    "binary_cross_entropy_with_logits": binary_cross_entropy_with_logits,
+    "cross_entropy": cross_entropy,
+    "hinge": hinge,
+}
+
+
+def get_loss(loss):
+    """A loss function from a name in LOSSES or a callable (returned as is)."""
+    if callable(loss):
+        return loss
+    if isinstance(loss, str) and loss in LOSSES:
+        return LOSSES[loss]
+    raise ValueError(f"unknown loss {loss!r}; valid losses: {', '.join(LOSSES)} (or a callable)")

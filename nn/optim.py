@@ -1,0 +1,236 @@
+"""Optimizers (SGD with momentum, Adam) and learning-rate schedules (StepLR, LinearLR).
+
+Updates work on ``p.data`` with plain floats: no graph is built.
+
+Example (micrograd's moons loop):
+    >>> from nn import MLP, optim
+    >>> model = MLP(2, [16, 16, 1], seed=0)
+    >>> opt = optim.SGD(model.parameters(), lr=1.0)
+    >>> schedule = optim.LinearLR(opt, 1.0, 0.1, 100)   # lr = 1.0 - 0.9 * k / 100
+    >>> # each step: loss = ...; opt.zero_grad(); loss.backward(); opt.step(); schedule.step()
+"""
+from __future__ import annotations
+
+import math
+import numbers
+
+from autodiff import Value
+
+__all__ = ["Optimizer", "SGD", "Adam", "StepLR", "LinearLR"]
+
+
+def _number(name, value) -> float:
+    if not isinstance(value, numbers.Real) or isinstance(value, bool) or not math.isfinite(value):
+        raise ValueError(f"{name} must be a finite number, got {value!r}")
+    return float(value)
+
+
+def _check_lr(lr) -> float:
+    lr = _number("lr", lr)
+    if lr <= 0:
+        raise ValueError(f"lr must be > 0, got {lr!r}")
+    return lr
+
+
+class Optimizer:
+    """Base class: holds the parameters and the learning rate ``lr`` (a settable attribute)."""
+
+    def __init__(self, params, lr, weight_decay=0.0):
+        self.params = list(params)
+        if not self.params:
+            raise ValueError("the optimizer got an empty parameter list")
+        for i, p in enumerate(self.params):
+            if not isinstance(p, Value):
+                raise ValueError(f"params must be Values, got {type(p).__name__} at position {i}")
+        self.lr = lr
+        self.weight_decay = _number("weight_decay", weight_decay)
+        if self.weight_decay < 0:
+            raise ValueError(f"weight_decay must be >= 0, got {weight_decay!r}")
+
+    @property
+    def lr(self) -> float:
+        """The learning rate; setting it checks that it is > 0."""
+        return self._lr
+
+    @lr.setter
+    def lr(self, value):
+        self._lr = _check_lr(value)
+
+    def zero_grad(self) -> None:
+        """Set every parameter's grad to 0.0."""
+        for p in self.params:
+            p.grad = 0.0
+
+    def step(self) -> None:
+        raise NotImplementedError
+
+
+class SGD(Optimizer):
+    """Gradient descent, optionally with (Nesterov) momentum and L2 weight decay (PyTorch's rules).
+
+    g = grad + weight_decay * p;  v = momentum * v + g;
+    p -= lr * (g + momentum * v if nesterov else v)      (v = g without momentum)
+
+    Args:
+        params: Values to update. lr: > 0. momentum: in [0, 1).
+        nesterov: use Nesterov momentum (needs momentum > 0).
+        weight_decay: >= 0.
+    Example:
+        >>> from nn import Parameter
+        >>> from nn.optim import SGD
+        >>> w = Parameter(1.0); w.grad = 2.0
+        >>> SGD([w], lr=0.1).step(); round(w.data, 10)
+        0.8
+    """
+
+    def __init__(self, params, lr, momentum=0.0, nesterov=False, weight_decay=0.0):
+        super().__init__(params, lr, weight_decay)
+        self.momentum = _number("momentum", momentum)
+        if not 0.0 <= self.momentum < 1.0:
+            raise ValueError(f"momentum must be in [0, 1), got {momentum!r}")
+        if nesterov and self.momentum == 0.0:
+            raise ValueError("nesterov=True needs momentum > 0, got momentum=0.0")
+        self.nesterov = bool(nesterov)
+        self.velocity = [0.0] * len(self.params)
+
+    def step(self) -> None:
+        """Update every parameter from its grad."""
+        lr, mu, wd, velocity = self._lr, self.momentum, self.weight_decay, self.velocity
+        if mu == 0.0:
+            for p in self.params:
+                p.data -= lr * (p.grad + wd * p.data if wd else p.grad)
+            return
+        for i, p in enumerate(self.params):
+            g = p.grad + wd * p.data if wd else p.grad
+            v = mu * velocity[i] + g
+            velocity[i] = v
+            p.data -= lr * (g + mu * v if self.nesterov else v)
+
+    def __repr__(self):
+        return (f"SGD(lr={self._lr}, momentum={self.momentum}, nesterov={self.nesterov}, "
+                f"weight_decay={self.weight_decay}, {len(self.params)} params)")
+
+
+class Adam(Optimizer):
+    """Adam (Kingma & Ba) with bias correction; weight_decay adds wd * p to the gradient.
+
+    Args:
+        params: Values. lr: > 0. betas: (beta1, beta2), each in [0, 1). eps: > 0. weight_decay: >= 0.
+    Example:
+        >>> from nn import Parameter
+        >>> from nn.optim import Adam
+        >>> w = Parameter(1.0); w.grad = 5.0
+        >>> Adam([w], lr=0.1).step(); round(w.data, 6)   # first step moves by ~lr
+        0.9
+    """
+
+    def __init__(self, params, lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0.0):
+        super().__init__(params, lr, weight_decay)
+        try:
+            beta1, beta2 = betas
+        except (TypeError, ValueError):
+            raise ValueError(f"betas must be a pair (beta1, beta2), got {betas!r}") from None
+        self.betas = (_number("beta1", beta1), _number("beta2", beta2))
+        for name, beta in zip(("beta1", "beta2"), self.betas):
+            if not 0.0 <= beta < 1.0:
+                raise ValueError(f"{name} must be in [0, 1), got {beta!r}")
+        self.eps = _number("eps", eps)
+        if self.eps <= 0:
+            raise ValueError(f"eps must be > 0, got {eps!r}")
+        self.t = 0
+        self.m = [0.0] * len(self.params)
+        self.v = [0.0] * len(self.params)
+
+    def step(self) -> None:
+        """Update every parameter from its grad."""
+        self.t += 1
+        beta1, beta2 = self.betas
+        lr, eps, wd, m, v = self._lr, self.eps, self.weight_decay, self.m, self.v
+        correction1 = 1.0 - beta1 ** self.t
+        correction2 = 1.0 - beta2 ** self.t
+        step_size = lr / correction1
+        sqrt = math.sqrt
+        for i, p in enumerate(self.params):
+            g = p.grad + wd * p.data if wd else p.grad
+            m[i] = mi = beta1 * m[i] + (1.0 - beta1) * g
+            v[i] = vi = beta2 * v[i] + (1.0 - beta2) * g * g
+            p.data -= step_size * mi / (sqrt(vi / correction2) + eps)
+
+    def __repr__(self):
+        return f"Adam(lr={self._lr}, betas={self.betas}, eps={self.eps}, weight_decay={self.weight_decay})"
+
+
+# ---------------------------------------------------------------- schedules
+class _Schedule:
+    def __init__(self, optimizer):
+        if not isinstance(optimizer, Optimizer):
+            raise ValueError(f"a schedule needs an nn.optim optimizer, got {type(optimizer).__name__}")
+        self.optimizer = optimizer
+        self.base_lr = optimizer.lr
+        self.steps = 0
+
+    def step(self) -> None:
+        """Count one step and set the optimizer's lr for the next one."""
+        self.steps += 1
+        self.optimizer.lr = self.lr_at(self.steps)
+
+    def lr_at(self, k: int) -> float:
+        raise NotImplementedError
+
+
+class StepLR(_Schedule):
+    """Step decay: lr = base_lr * gamma ** (k // step_size) after k calls of step().
+
+    Example:
+        >>> from nn import Parameter
+        >>> from nn.optim import SGD, StepLR
+        >>> opt = SGD([Parameter(0.0)], lr=1.0); schedule = StepLR(opt, step_size=2, gamma=0.5)
+        >>> for _ in range(4): schedule.step()
+        >>> opt.lr
+        0.25
+    """
+
+    def __init__(self, optimizer, step_size, gamma=0.1):
+        super().__init__(optimizer)
+        if not isinstance(step_size, numbers.Integral) or isinstance(step_size, bool) or step_size < 1:
+            raise ValueError(f"step_size must be a positive int, got {step_size!r}")
+        self.step_size = int(step_size)
+        self.gamma = _number("gamma", gamma)
+        if not 0.0 < self.gamma <= 1.0:
+            raise ValueError(f"gamma must be in (0, 1], got {gamma!r}")
+
+    def lr_at(self, k):
+        return self.base_lr * self.gamma ** (k // self.step_size)
+
+
+class LinearLR(_Schedule):
+    """Linear decay: lr = base_lr * (start + (end - start) * min(k, total_steps) / total_steps).
+
+    Sets lr = base_lr * start_factor at once. micrograd's demo
+    (lr = 1.0 - 0.9 * k / 100 at step k) is ``LinearLR(SGD(ps, lr=1.0), 1.0, 0.1, 100)``.
+
+    Example:
+        >>> from nn import Parameter
+        >>> from nn.optim import SGD, LinearLR
+        >>> opt = SGD([Parameter(0.0)], lr=1.0); schedule = LinearLR(opt, 1.0, 0.1, 100)
+        >>> schedule.step(); opt.lr
+        0.991
+    """
+
+    def __init__(self, optimizer, start_factor=1.0, end_factor=0.1, total_steps=None):
+        super().__init__(optimizer)
+        if total_steps is None:
+            raise ValueError("LinearLR needs total_steps (the step at which lr reaches base_lr * end_factor)")
+        if not isinstance(total_steps, numbers.Integral) or isinstance(total_steps, bool) or total_steps < 1:
+            raise ValueError(f"total_steps must be a positive int, got {total_steps!r}")
+        self.total_steps = int(total_steps)
+        self.start_factor = _number("start_factor", start_factor)
+        self.end_factor = _number("end_factor", end_factor)
+        for name, factor in (("start_factor", self.start_factor), ("end_factor", self.end_factor)):
+            if factor <= 0:
+                raise ValueError(f"{name} must be > 0, got {factor!r}")
+        optimizer.lr = self.lr_at(0)
+
+    def lr_at(self, k):
+        fraction = min(k, self.total_steps) / self.total_steps
+        return self.base_lr * (self.start_factor + (self.end_factor - self.start_factor) * fraction)

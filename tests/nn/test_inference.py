@@ -1,0 +1,57 @@
+"""predict_numpy equals the scalar forward to 1e-12."""
+import numpy as np
+import pytest
+from hypothesis import given, strategies as st
+
+import nn
+from nn.activations import ACTIVATIONS
+
+
+def scalar_forward(model, X):
+    out = [model(row) for row in X.tolist()]
+    return np.array([[v.data for v in (o if isinstance(o, list) else [o])] for o in out])
+
+
+@pytest.mark.parametrize("activation", sorted(ACTIVATIONS))
+@pytest.mark.parametrize("init", ["uniform", "xavier", "he"])
+def test_mlp_matches_the_scalar_forward(activation, init):
+    model = nn.MLP(3, [8, 5, 2], activation=activation, output_activation=activation, init=init, seed=1)
+    X = np.random.default_rng(0).normal(0, 3, (25, 3))
+    got = nn.predict_numpy(model, X)
+    assert got.shape == (25, 2)
+    np.testing.assert_allclose(got, scalar_forward(model, X), rtol=0, atol=1e-12)
+
+
+@given(st.integers(0, 2 ** 32 - 1), st.sampled_from(sorted(ACTIVATIONS)))
+def test_layer_and_neuron_match(seed, activation):
+    X = np.random.default_rng(seed).uniform(-5, 5, (6, 4))
+    layer = nn.Layer(4, 3, activation=activation, init="uniform", rng=seed)
+    np.testing.assert_allclose(nn.predict_numpy(layer, X), scalar_forward(layer, X), rtol=0, atol=1e-12)
+    neuron = nn.Neuron(4, activation=activation, init="uniform", rng=seed)
+    np.testing.assert_allclose(nn.predict_numpy(neuron, X), scalar_forward(neuron, X), rtol=0, atol=1e-12)
+
+
+def test_follows_the_current_weights_and_builds_no_graph():
+    model = nn.MLP(2, [4, 1], seed=0)
+    before = nn.predict_numpy(model, [[1.0, 2.0]])
+    model.layers[1].neurons[0].b.data += 1.0
+    assert nn.predict_numpy(model, [1.0, 2.0])[0, 0] == pytest.approx(before[0, 0] + 1.0, abs=1e-12)
+    assert all(p.grad == 0.0 for p in model.parameters())
+
+
+def test_bad_inputs():
+    model = nn.MLP(2, [4, 1], seed=0)
+    with pytest.raises(ValueError, match="length 2.*shape \\(3, 5\\)"):
+        nn.predict_numpy(model, np.zeros((3, 5)))
+    with pytest.raises(TypeError, match="MLP, Layer and Neuron"):
+        nn.predict_numpy(object(), np.zeros((3, 2)))
+
+
+def test_grid_is_fast():
+    import time
+    model = nn.MLP(2, [16, 16, 1], seed=0)
+    grid = np.stack(np.meshgrid(np.linspace(-2, 2, 200), np.linspace(-2, 2, 200)), -1).reshape(-1, 2)
+    start = time.perf_counter()
+    out = nn.predict_numpy(model, grid)
+    assert out.shape == (40000, 1)
+    assert time.perf_counter() - start < 1.0
