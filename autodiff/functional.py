@@ -13,14 +13,20 @@ _builtin_sum = sum
 
 
 def _values(items, what) -> tuple:
-    """Items as a tuple of Values (numbers become constant leaves)."""
-    if isinstance(items, Value) or not hasattr(items, "__iter__"):
-        raise TypeError(f"{what} takes a list of Values or numbers, got {type(items).__name__}: {items!r}")
-    return tuple(x if isinstance(x, Value) else Value(x) for x in items)
+    """Items as a tuple of Values (numbers become constant leaves). On the hot path: one pass
+    when every item is a Value already."""
+    try:
+        items = tuple(items)
+    except TypeError:
+        raise TypeError(f"{what} takes a list of Values or numbers, got {type(items).__name__}: {items!r}") from None
+    for x in items:
+        if not isinstance(x, Value):
+            return tuple(x if isinstance(x, Value) else Value(x) for x in items)
+    return items
 
 
 def _nary(op, parents) -> Value:
-    return _make(op, parents, None, op.forward(tuple(p.data for p in parents), None))
+    return _make(op, parents, None, op.forward([p.data for p in parents], None))
 
 
 def sum(values) -> Value:  # noqa: A001 - autodiff.sum is the public name
