@@ -66,8 +66,9 @@ class Neuron(Module):
         self.activation = check_activation(activation)
         self.init = _resolve_init(init, self.activation)
         weights, bias = draw(self.init, self.nin, fan_out, make_rng(rng))
-        self.w = [Parameter(v) for v in weights]
-        self.b = Parameter(bias)
+        # Labels make drawings readable: viz shows them in each parameter's box.
+        self.w = [Parameter(v, label=f"w{i}") for i, v in enumerate(weights)]
+        self.b = Parameter(bias, label="b")
         self._act = get_activation(self.activation)
         self._scope = Scope("neuron")
 
