@@ -36,7 +36,9 @@ def _predict_classes(model, points: np.ndarray):
         out = out[:, None]
     if out.shape[1] > 1:
         return out.argmax(axis=1), None
-    threshold = 0.5 if getattr(model, "output_activation", None) == "sigmoid" else 0.0
+    # An MLP names its last layer's activation output_activation; a Layer or Neuron just activation.
+    activation = getattr(model, "output_activation", None) or getattr(model, "activation", None)
+    threshold = 0.5 if activation == "sigmoid" else 0.0
     return (out[:, 0] > threshold).astype(int), threshold
 
 

@@ -104,3 +104,15 @@ def test_without_matplotlib_the_error_says_how_to_install(monkeypatch):
     monkeypatch.setitem(sys.modules, "matplotlib.pyplot", None)
     with pytest.raises(ImportError, match=r'pip install "scalargrad\[plot\]"'):
         viz.plot_loss([1.0])
+
+
+def test_a_single_sigmoid_neuron_thresholds_at_one_half():
+    import nn
+    from viz.plots import _predict_classes
+
+    neuron = nn.Neuron(2, activation="sigmoid", rng=0)
+    for w, value in zip(neuron.w, (1.0, 0.0)):
+        w.data = value
+    neuron.b.data = 0.0
+    classes, threshold = _predict_classes(neuron, np.array([[-1.0, 0.0], [1.0, 0.0]]))
+    assert threshold == 0.5 and classes.tolist() == [0, 1]
