@@ -49,8 +49,8 @@ def draw_network(mlp, *, show_weights=False, precision=2, max_edges=2000) -> gra
     dot = graphviz.Digraph(
         "network", engine="neato",
         graph_attr={"splines": "false", "fontname": FONT},
-        node_attr={"shape": "circle", "style": "filled", "fontname": FONT, "fontsize": "9", "fixedsize": "true",
-                   "width": "0.55" if show_weights else "0.4"},
+        node_attr={"shape": "circle", "style": "filled", "fontname": FONT, "fontsize": "8", "fixedsize": "true",
+                   "width": "0.6" if show_weights else "0.45"},
         edge_attr={"arrowsize": "0.4", "fontname": FONT, "fontsize": "8"},
     )
     columns = [("input", "#dbeafe", [f"x{k + 1}" for k in range(nin)])]
