@@ -1,0 +1,323 @@
+"""One measurement, in this (fresh) process: one workload, one engine, one mode.
+
+    python benchmarks/worker.py --engine ours --workload W1 --n 100000 --mode time
+
+prints one line of JSON on stdout. ``benchmarks/run.py`` starts this worker
+once per measurement, so that no measurement inherits another's heap, caches
+or garbage collector state.
+
+Modes:
+    time    wall-clock seconds of the workload (time.perf_counter), its CPU
+            seconds (time.process_time, less sensitive to a loaded machine), the time
+            spent in the cyclic garbage collector during it (gc.callbacks),
+            and the growth of the process's max RSS.
+    memory  the same workload under tracemalloc; reports its peak. tracemalloc
+            slows everything down, so it runs in its own process, never in a
+            timing run.
+
+Both engines get the same work, written the way a user of each would write it
+(plain float inputs for both). Nodes are counted after the clock stops, with an
+iterative walk of the graph (leaves, i.e. inputs, constants and parameters,
+included), so that the count costs nothing in the measured time.
+"""
+from __future__ import annotations
+
+import argparse
+import gc
+import json
+import os
+import sys
+import threading
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(HERE)
+# Run from a fresh clone without installing: the repo root holds autodiff/ and nn/.
+if ROOT not in sys.path:
+    sys.path.insert(0, ROOT)
+if HERE not in sys.path:
+    sys.path.insert(0, HERE)
+
+
+# ---------------------------------------------------------------- counting nodes
+def count_ours(root) -> int:
+    import autodiff
+
+    return len(autodiff.nodes(root))
+
+
+def count_micrograd(root) -> int:
+    """Nodes reachable from root through ``_prev`` (an iterative walk: no recursion)."""
+    seen = {root}
+    stack = [root]
+    while stack:
+        for child in stack.pop()._prev:
+            if child not in seen:
+                seen.add(child)
+                stack.append(child)
+    return len(seen)
+
+
+# ---------------------------------------------------------------- data, as plain floats for both engines
+def moons():
+    from nn.datasets import make_moons
+
+    X, y = make_moons(100, noise=0.1, random_state=1)
+    return X.tolist(), [1.0 if label == 1 else -1.0 for label in y.tolist()]
+
+
+def blobs():
+    from nn.datasets import make_blobs
+
+    X, y = make_blobs(100, centers=2, n_features=2, random_state=42)
+    return X.tolist(), [[1.0, 0.0] if label == 0 else [0.0, 1.0] for label in y.tolist()]
+
+
+# ---------------------------------------------------------------- W0 / W1: a long chain
+def chain_ours(n: int, activation: str):
+    from autodiff import Value
+
+    y = Value(0.1)
+    if activation == "tanh":
+        for _ in range(n):
+            y = (y * 1.0001 + 0.5).tanh()
+    else:
+        for _ in range(n):
+            y = (y * 1.0001 + 0.5).relu()
+    y.backward()
+    return y
+
+
+def chain_micrograd(n: int, activation: str):
+    from micrograd.engine import Value
+
+    y = Value(0.1)
+    if activation == "tanh":
+        for _ in range(n):
+            y = (y * 1.0001 + 0.5).tanh()
+    else:
+        for _ in range(n):
+            y = (y * 1.0001 + 0.5).relu()
+    y.backward()
+    return y
+
+
+# ---------------------------------------------------------------- W2: micrograd's moons demo, full-batch steps
+def moons_setup_ours():
+    import nn
+
+    X, y = moons()
+    model = nn.MLP(2, [16, 16, 1], activation="relu", output_activation="linear", seed=1337)
+    optimizer = nn.optim.SGD(model.parameters(), lr=1.0)
+    return X, y, model, optimizer
+
+
+def moons_step_ours(k, X, y, model, optimizer):
+    import autodiff
+
+    scores = [model(x)[0] for x in X]
+    losses = [(1 - yi * score).relu() for yi, score in zip(y, scores)]
+    data_loss = autodiff.sum(losses) * (1.0 / len(losses))
+    reg_loss = 1e-4 * autodiff.sum([p * p for p in model.parameters()])
+    total_loss = data_loss + reg_loss
+    model.zero_grad()
+    total_loss.backward()
+    optimizer.lr = 1.0 - 0.9 * k / 100
+    optimizer.step()
+    return total_loss
+
+
+def moons_setup_micrograd():
+    import random
+
+    from micrograd.nn import MLP
+
+    random.seed(1337)
+    X, y = moons()
+    model = MLP(2, [16, 16, 1])
+    return X, y, model, None
+
+
+def moons_step_micrograd(k, X, y, model, _optimizer):
+    """The training step of micrograd's demo.ipynb, verbatim but for plain float inputs."""
+    from micrograd.engine import Value
+
+    inputs = [list(map(Value, xrow)) for xrow in X]
+    scores = list(map(model, inputs))
+    losses = [(1 + -yi * scorei).relu() for yi, scorei in zip(y, scores)]
+    data_loss = sum(losses) * (1.0 / len(losses))
+    alpha = 1e-4
+    reg_loss = alpha * sum((p * p for p in model.parameters()))
+    total_loss = data_loss + reg_loss
+    model.zero_grad()
+    total_loss.backward()
+    learning_rate = 1.0 - 0.9 * k / 100
+    for p in model.parameters():
+        p.data -= learning_rate * p.grad
+    return total_loss
+
+
+# ---------------------------------------------------------------- W3: blobs, per-sample SGD on MSE
+def blobs_setup_ours():
+    import nn
+
+    X, T = blobs()
+    model = nn.MLP(2, [10, 10, 2], activation="relu", output_activation="linear", seed=42)
+    optimizer = nn.optim.SGD(model.parameters(), lr=0.01)
+    return X, T, model, optimizer
+
+
+def blobs_epoch_ours(X, T, model, optimizer):
+    import nn
+
+    loss = None
+    for x, t in zip(X, T):
+        loss = nn.losses.mse(model(x), t)
+        model.zero_grad()
+        loss.backward()
+        optimizer.step()
+    return loss
+
+
+def blobs_setup_micrograd():
+    import random
+
+    from micrograd.nn import MLP
+
+    random.seed(42)
+    X, T = blobs()
+    return X, T, MLP(2, [10, 10, 2]), None
+
+
+def blobs_epoch_micrograd(X, T, model, _optimizer):
+    from micrograd.engine import Value
+
+    loss = None
+    for x, t in zip(X, T):
+        out = model(list(map(Value, x)))
+        loss = sum((o - ti) ** 2 for o, ti in zip(out, t)) * (1.0 / len(out))
+        model.zero_grad()
+        loss.backward()
+        for p in model.parameters():
+            p.data -= 0.01 * p.grad
+    return loss
+
+
+# ---------------------------------------------------------------- one measurement
+def measure(engine: str, workload: str, n: int, steps: int, mode: str) -> dict:
+    ours = engine == "ours"
+    count = count_ours if ours else count_micrograd
+    if not ours:
+        sys.setrecursionlimit(10**7)  # micrograd's build_topo recurses once per node of depth
+        import micrograd_tanh
+
+        micrograd_tanh.install()  # also imports micrograd.engine outside the clock
+    else:
+        import autodiff  # noqa: F401  (imported outside the clock)
+
+    if workload in ("W0", "W1"):
+        activation = "tanh" if workload == "W0" else "relu"
+        chain = chain_ours if ours else chain_micrograd
+        run = lambda: chain(n, activation)  # noqa: E731
+        per = 1
+    elif workload == "W2":
+        X, y, model, optimizer = (moons_setup_ours if ours else moons_setup_micrograd)()
+        step = moons_step_ours if ours else moons_step_micrograd
+        step(0, X, y, model, optimizer)  # warm-up step, not measured
+
+        def run():
+            loss = None
+            for k in range(1, steps + 1):
+                loss = step(k, X, y, model, optimizer)
+            return loss
+
+        per = steps
+    elif workload == "W3":
+        X, T, model, optimizer = (blobs_setup_ours if ours else blobs_setup_micrograd)()
+        epoch = blobs_epoch_ours if ours else blobs_epoch_micrograd
+        epoch(X, T, model, optimizer)  # warm-up epoch, not measured
+
+        def run():
+            loss = None
+            for _ in range(steps):
+                loss = epoch(X, T, model, optimizer)
+            return loss
+
+        per = steps
+    else:
+        raise SystemExit(f"unknown workload {workload!r}")
+
+    result = {"engine": engine, "workload": workload, "n": n, "steps": steps, "mode": mode}
+    if mode == "memory":
+        import tracemalloc
+
+        gc.collect()
+        tracemalloc.start()
+        root = run()
+        result["peak_bytes"] = tracemalloc.get_traced_memory()[1]
+        tracemalloc.stop()
+    else:
+        import resource
+
+        gc_time = [0.0]
+        gc_start = [0.0]
+
+        def on_gc(phase, info):
+            if phase == "start":
+                gc_start[0] = time.perf_counter()
+            else:
+                gc_time[0] += time.perf_counter() - gc_start[0]
+
+        gc.collect()
+        rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+        gc.callbacks.append(on_gc)
+        start, cpu_start = time.perf_counter(), time.process_time()
+        root = run()
+        seconds = time.perf_counter() - start
+        cpu_seconds = time.process_time() - cpu_start
+        gc.callbacks.remove(on_gc)
+        rss_after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+        result["seconds"] = seconds / per
+        result["cpu_seconds"] = cpu_seconds / per
+        result["gc_seconds"] = gc_time[0] / per
+        result["maxrss_delta_kb"] = rss_after - rss_before
+    if workload == "W3":
+        # every sample builds the same graph: nodes per epoch = nodes of one sample's graph x samples
+        result["nodes"] = count(root) * 100
+    else:
+        result["nodes"] = count(root)
+    return result
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--engine", choices=("ours", "micrograd"), required=True)
+    parser.add_argument("--workload", choices=("W0", "W1", "W2", "W3"), required=True)
+    parser.add_argument("--n", type=int, default=0, help="chain length (W0, W1)")
+    parser.add_argument("--steps", type=int, default=3, help="measured steps (W2) or epochs (W3) after one warm-up")
+    parser.add_argument("--mode", choices=("time", "memory"), default="time")
+    args = parser.parse_args(argv)
+
+    # Deep recursion (micrograd's build_topo, and freeing its deep graphs) needs a big C stack:
+    # run the measurement in a thread with a 1 GiB stack, for both engines alike.
+    threading.stack_size(1 << 30)
+    box = {}
+
+    def target():
+        try:
+            box["result"] = measure(args.engine, args.workload, args.n, args.steps, args.mode)
+        except BaseException as error:  # noqa: BLE001 - reported to run.py as a failed measurement
+            box["error"] = f"{type(error).__name__}: {str(error)[:300]}"
+
+    thread = threading.Thread(target=target)
+    thread.start()
+    thread.join()
+    if "error" in box:
+        print(json.dumps({"error": box["error"]}))
+        return 1
+    print(json.dumps(box["result"]))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
