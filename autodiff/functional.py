@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import functools
+from itertools import repeat
+from operator import attrgetter
 
 from .graph import gradients
 from .ops import DOT, LOGSUMEXP, SUM
@@ -19,14 +21,16 @@ def _values(items, what) -> tuple:
         items = tuple(items)
     except TypeError:
         raise TypeError(f"{what} takes a list of Values or numbers, got {type(items).__name__}: {items!r}") from None
-    for x in items:
-        if not isinstance(x, Value):
-            return tuple(x if isinstance(x, Value) else Value(x) for x in items)
-    return items
+    if all(map(isinstance, items, repeat(Value))):  # the common case, checked at C speed
+        return items
+    return tuple(x if isinstance(x, Value) else Value(x) for x in items)
+
+
+_get_data = attrgetter("data")
 
 
 def _nary(op, parents) -> Value:
-    return _make(op, parents, None, op.forward([p.data for p in parents], None))
+    return _make(op, parents, None, op.forward(list(map(_get_data, parents)), None))
 
 
 def sum(values) -> Value:  # noqa: A001 - autodiff.sum is the public name

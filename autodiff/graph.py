@@ -13,6 +13,8 @@ from operator import attrgetter
 
 __all__ = ["nodes", "topological_order", "backward", "gradients", "zero_grad"]
 
+from .ops import DOT as _DOT
+
 _by_creation = attrgetter("_order")
 
 
@@ -25,10 +27,16 @@ def nodes(root, limit: int | None = None) -> set:
     seen = {root}
     stack = [root]
     while stack:
-        for parent in stack.pop()._parents:
-            if parent not in seen:
-                seen.add(parent)
-                stack.append(parent)
+        parents = stack.pop()._parents
+        if type(parents) is not tuple:  # a one-input node keeps its input bare (see value._make)
+            if parents not in seen:
+                seen.add(parents)
+                stack.append(parents)
+        else:
+            for parent in parents:
+                if parent not in seen:
+                    seen.add(parent)
+                    stack.append(parent)
         if limit is not None and len(seen) > limit:
             break
     return seen
@@ -74,7 +82,17 @@ def _reverse_pass(order, seed, into_grad):
             if op is None or grad == 0.0:
                 continue  # a leaf, or nothing flows back through this node
             parents = node._parents
-            if len(parents) == 1:
+            if type(parents) is not tuple:  # one input, kept bare
+                parents._acc += grad * op.partials((parents.data,), node.data, node._arg)[0]
+            elif op is _DOT:
+                # w . x + b: d/dw_i = x_i, d/dx_i = w_i, d/db = 1, without building the partials tuple
+                n = len(parents) // 2
+                for w, x in zip(parents[:n], parents[n:2 * n]):
+                    w._acc += grad * x.data
+                    x._acc += grad * w.data
+                if len(parents) % 2:
+                    parents[-1]._acc += grad
+            elif len(parents) == 1:
                 parent = parents[0]
                 parent._acc += grad * op.partials((parent.data,), node.data, node._arg)[0]
             else:
@@ -87,8 +105,8 @@ def _reverse_pass(order, seed, into_grad):
 def _describe(node) -> str:
     if node is None or node._op is None:
         return "a leaf"
-    inputs = ", ".join(f"{p.data!r}" for p in node._parents[:4])
-    more = ", ..." if len(node._parents) > 4 else ""
+    inputs = ", ".join(f"{p.data!r}" for p in node.parents[:4])
+    more = ", ..." if len(node.parents) > 4 else ""
     return f"{node._op.name}({inputs}{more})"
 
 
@@ -152,7 +170,7 @@ def _reverse_pass_on_values(order) -> None:
             op = node._op
             if op is None or (type(grad) is float and grad == 0.0):
                 continue
-            parents = node._parents
+            parents = node.parents
             for parent, local in zip(parents, op.partials(parents, node, node._arg)):
                 if type(local) is float and local == 0.0:
                     continue

@@ -122,7 +122,8 @@ class Value:
     @property
     def parents(self) -> tuple:
         """The Values this one was computed from (a Value used twice appears twice)."""
-        return self._parents
+        parents = self._parents
+        return parents if type(parents) is tuple else (parents,)
 
     @property
     def op(self) -> Op | None:
@@ -303,7 +304,9 @@ def _make(op: Op, parents: tuple, arg, data: float) -> Value:
     out.label = ""
     mode = _MODE.get()
     if mode.record:
-        out._parents = parents
+        # One input is kept bare, not in a 1-tuple: a tuple of Values is one more object for the
+        # cyclic GC to track and traverse, and most nodes have one input.
+        out._parents = parents[0] if len(parents) == 1 else parents
         out._op = op
         out._arg = arg
     else:
@@ -414,13 +417,15 @@ class scope:
         'neuron 0'
     """
 
-    __slots__ = ("_scope", "_token")
+    __slots__ = ("_scope", "_token", "_modes")
 
     def __init__(self, name):
         self._scope = name if isinstance(name, Scope) else Scope(str(name), current_scope())
+        # the two modes this scope can switch to, built once: entering allocates nothing
+        self._modes = (_Mode(False, self._scope), _Mode(True, self._scope))
 
     def __enter__(self):
-        self._token = _MODE.set(_Mode(_MODE.get().record, self._scope))
+        self._token = _MODE.set(self._modes[_MODE.get().record])
         return self._scope
 
     def __exit__(self, *exc_info):

@@ -81,6 +81,9 @@ class Neuron(Module):
     def _own_parameters(self):
         return [*((f"w.{i}", w) for i, w in enumerate(self.w)), ("b", self.b)]
 
+    def parameters(self) -> list:
+        return [*self.w, self.b]
+
     def config(self) -> dict:
         return {"nin": self.nin, "activation": self.activation, "init": self.init}
 
@@ -124,6 +127,9 @@ class Layer(Module):
 
     def _children(self):
         return [(f"neurons.{j}", n) for j, n in enumerate(self.neurons)]
+
+    def parameters(self) -> list:
+        return [p for n in self.neurons for p in n.parameters()]
 
     def config(self) -> dict:
         return {"nin": self.nin, "nout": self.nout, "activation": self.activation, "init": self.init}
@@ -182,6 +188,9 @@ class MLP(Module):
 
     def _children(self):
         return [(f"layers.{i}", layer) for i, layer in enumerate(self.layers)]
+
+    def parameters(self) -> list:
+        return [p for layer in self.layers for p in layer.parameters()]
 
     def config(self) -> dict:
         return {"nin": self.nin, "nouts": list(self.nouts), "activation": self.activation,

@@ -239,3 +239,10 @@ def test_rng_kinds():
     assert nn.Neuron(3, rng=7).state_dict() == nn.Neuron(3, rng=np.random.default_rng(7)).state_dict()
     with pytest.raises(TypeError, match="rng"):
         nn.Neuron(3, rng="seven")
+
+
+def test_parameters_are_named_parameters_in_the_same_order():
+    import nn as _nn
+
+    for module in (_nn.Neuron(3, rng=0), _nn.Layer(3, 2, rng=0), _nn.MLP(3, [4, 2], seed=0)):
+        assert [id(p) for p in module.parameters()] == [id(p) for _, p in module.named_parameters()]
