@@ -74,9 +74,8 @@ def blobs():
 
 
 # ---------------------------------------------------------------- W0 / W1: a long chain
-def chain_ours(n: int, activation: str):
-    from autodiff import Value
-
+def run_chain(Value, n: int, activation: str):
+    """y = act(y*1.0001 + 0.5), n times, then backward: the same code for both engines' Value."""
     y = Value(0.1)
     if activation == "tanh":
         for _ in range(n):
@@ -86,20 +85,18 @@ def chain_ours(n: int, activation: str):
             y = (y * 1.0001 + 0.5).relu()
     y.backward()
     return y
+
+
+def chain_ours(n: int, activation: str):
+    from autodiff import Value
+
+    return run_chain(Value, n, activation)
 
 
 def chain_micrograd(n: int, activation: str):
     from micrograd.engine import Value
 
-    y = Value(0.1)
-    if activation == "tanh":
-        for _ in range(n):
-            y = (y * 1.0001 + 0.5).tanh()
-    else:
-        for _ in range(n):
-            y = (y * 1.0001 + 0.5).relu()
-    y.backward()
-    return y
+    return run_chain(Value, n, activation)
 
 
 # ---------------------------------------------------------------- W2: micrograd's moons demo, full-batch steps

@@ -71,15 +71,19 @@ def _target_number(t, name, where) -> float:
     return float(t)
 
 
+def _per_sample(targets, samples, batched, name, what="outputs") -> list:
+    """One target per sample: the batch's list (checked against the sample count) or [targets]."""
+    if not batched:
+        return [targets]
+    if not _is_seq(targets) or len(targets) != len(samples):
+        got = f"{len(targets)} targets" if _is_seq(targets) else f"a {type(targets).__name__}"
+        raise ValueError(f"{name}: {len(samples)} samples of {what} but {got}")
+    return list(targets)
+
+
 def _targets(targets, samples, batched, name) -> list:
     """Targets as one list of floats per sample, each as long as that sample's outputs."""
-    if batched:
-        if not _is_seq(targets) or len(targets) != len(samples):
-            got = f"{len(targets)} targets" if _is_seq(targets) else f"a {type(targets).__name__}"
-            raise ValueError(f"{name}: {len(samples)} samples of outputs but {got}")
-        rows = list(targets)
-    else:
-        rows = [targets]
+    rows = _per_sample(targets, samples, batched, name)
     result = []
     for i, (row, out) in enumerate(zip(rows, samples)):
         row = list(row) if _is_seq(row) else [row]
@@ -224,13 +228,7 @@ def cross_entropy(logits, target) -> Value:
     """
     name = "cross_entropy"
     samples, batched = _as_batch(logits, name)
-    if batched:
-        if not _is_seq(target) or len(target) != len(samples):
-            got = f"{len(target)} targets" if _is_seq(target) else f"a {type(target).__name__}"
-            raise ValueError(f"{name}: {len(samples)} samples of logits but {got}")
-        targets = list(target)
-    else:
-        targets = [target]
+    targets = _per_sample(target, samples, batched, name, "logits")
     terms = []
     for i, (z, t) in enumerate(zip(samples, targets)):
         if _is_seq(t):
