@@ -13,7 +13,6 @@ from operator import attrgetter
 
 __all__ = ["nodes", "topological_order", "backward", "gradients", "zero_grad"]
 
-from .ops import DOT as _DOT
 
 _by_creation = attrgetter("_order")
 
@@ -57,49 +56,81 @@ def _seed(grad) -> float:
     return _as_float(grad, "the backward seed grad")
 
 
-def _reverse_pass(order, seed, into_grad):
-    """Sum d(root)/d(node) * seed into ``node._acc`` for every node, on floats.
+def _backward_plan(root) -> tuple[list, list]:
+    """``root``'s graph for a reverse pass: (ops, leaves), every ``_acc`` set to 0.0.
 
-    ``order`` is topological with the root last. Walking it backwards, a node's
-    ``_acc`` is final when we reach it (everything that uses it came later in
-    ``order``), so that is when it is added to ``node.grad`` (if ``into_grad``)
-    and passed on to the node's inputs through the op's local derivatives.
+    ``ops`` are the nodes made by an op, oldest first (a topological order:
+    inputs are older than the nodes made from them); ``leaves`` are the inputs
+    and parameters, in no particular order (nothing flows on from a leaf, so
+    their order does not matter, and they are most of a network's nodes).
     """
-    for node in order:
-        node._acc = 0.0
-    order[-1]._acc = seed
+    root._acc = 0.0
+    if root._op is None:
+        return [], [root]
+    seen = {root}
+    ops, leaves, stack = [], [], [root]
+    while stack:
+        node = stack.pop()
+        while True:  # follow a run of one-input nodes without the stack (chains are common)
+            ops.append(node)
+            parents = node._parents
+            if type(parents) is tuple:
+                for parent in parents:
+                    if parent not in seen:
+                        seen.add(parent)
+                        parent._acc = 0.0
+                        (stack if parent._op is not None else leaves).append(parent)
+                break
+            if parents in seen:
+                break
+            seen.add(parents)
+            parents._acc = 0.0
+            if parents._op is None:
+                leaves.append(parents)
+                break
+            node = parents
+    ops.sort(key=_by_creation)
+    return ops, leaves
+
+
+def _reverse_pass(root, seed: float, into_grad: bool) -> None:
+    """Sum d(root)/d(node) * seed into ``node._acc`` for every node of ``root``'s graph.
+
+    Walking the op nodes newest first, a node's ``_acc`` is final when we reach
+    it (everything that uses it is newer), so that is when it is added to
+    ``node.grad`` (if ``into_grad``) and passed on to the node's inputs through
+    the op's local derivatives.
+    """
+    ops, leaves = _backward_plan(root)
+    root._acc = seed
     isfinite = math.isfinite
     node = None
     try:
-        for node in reversed(order):
+        for node in reversed(ops):
             grad = node._acc
             if not isfinite(grad):
                 raise OverflowError(f"the gradient reaching this node is {grad!r}; "
                                     f"the graph's values are too large for floats")
             if into_grad:
                 node.grad += grad
-            op = node._op
-            if op is None or grad == 0.0:
-                continue  # a leaf, or nothing flows back through this node
+            if grad == 0.0:
+                continue  # nothing flows back through this node
             parents = node._parents
-            if type(parents) is not tuple:  # one input, kept bare
-                parents._acc += grad * op.partials((parents.data,), node.data, node._arg)[0]
-            elif op is _DOT:
-                # w . x + b: d/dw_i = x_i, d/dx_i = w_i, d/db = 1, without building the partials tuple
-                n = len(parents) // 2
-                for w, x in zip(parents[:n], parents[n:2 * n]):
-                    w._acc += grad * x.data
-                    x._acc += grad * w.data
-                if len(parents) % 2:
-                    parents[-1]._acc += grad
-            elif len(parents) == 1:
-                parent = parents[0]
-                parent._acc += grad * op.partials((parent.data,), node.data, node._arg)[0]
+            if type(parents) is not tuple:  # one input, kept bare (see value._make)
+                parents._acc += grad * node._op.partials((parents.data,), node.data, node._arg)[0]
             else:
-                for parent, local in zip(parents, op.partials([p.data for p in parents], node.data, node._arg)):
+                locals_ = node._op.partials([p.data for p in parents], node.data, node._arg)
+                for parent, local in zip(parents, locals_):
                     parent._acc += grad * local
+        for node in leaves:
+            if not isfinite(node._acc):  # a sum of finite shares can still overflow
+                raise OverflowError(f"the gradient reaching this leaf is {node._acc!r}; "
+                                    f"the graph's values are too large for floats")
     except (ArithmeticError, ValueError) as error:
         raise type(error)(f"backward through {_describe(node)}: {error}") from error
+    if into_grad:
+        for node in leaves:
+            node.grad += node._acc
 
 
 def _describe(node) -> str:
@@ -112,7 +143,7 @@ def _describe(node) -> str:
 
 def backward(root, grad=1.0) -> None:
     """Add d(root)/d(node) * grad to ``node.grad`` for every node of ``root``'s graph."""
-    _reverse_pass(topological_order(root), _seed(grad), into_grad=True)
+    _reverse_pass(root, _seed(grad), into_grad=True)
 
 
 def zero_grad(root) -> None:
@@ -148,30 +179,27 @@ def gradients(output, inputs, create_graph: bool = False) -> list:
         raise TypeError(f"gradients: output must be a Value, got {type(output).__name__}: {output!r}")
     for x in inputs:
         x._acc = 0.0  # inputs outside the graph keep this 0.0
-    order = topological_order(output)
     if create_graph:
-        _reverse_pass_on_values(order)
+        _reverse_pass_on_values(output)
     else:
-        _reverse_pass(order, 1.0, into_grad=False)
+        _reverse_pass(output, 1.0, into_grad=False)
     return [x._acc for x in inputs]
 
 
-def _reverse_pass_on_values(order) -> None:
+def _reverse_pass_on_values(root) -> None:
     """Like ``_reverse_pass`` but with the rules run on Values, recording a graph of the gradients."""
     from .value import _MODE, _Mode
 
     token = _MODE.set(_Mode(True, _MODE.get().scope))  # the gradient graph must be recorded
     try:
-        for node in order:
-            node._acc = 0.0
-        order[-1]._acc = 1.0
-        for node in reversed(order):
+        ops, _ = _backward_plan(root)
+        root._acc = 1.0
+        for node in reversed(ops):
             grad = node._acc
-            op = node._op
-            if op is None or (type(grad) is float and grad == 0.0):
+            if type(grad) is float and grad == 0.0:
                 continue
             parents = node.parents
-            for parent, local in zip(parents, op.partials(parents, node, node._arg)):
+            for parent, local in zip(parents, node._op.partials(parents, node, node._arg)):
                 if type(local) is float and local == 0.0:
                     continue
                 contribution = grad * local

@@ -24,6 +24,7 @@ __all__ = ["Value", "apply", "no_grad", "is_grad_enabled", "scope", "Scope", "cu
 # Values are numbered as they are created. An op's inputs always exist before
 # its output, so sorting nodes by this number gives a topological order.
 _next_order = itertools.count().__next__
+_isfinite = math.isfinite
 
 
 class Scope:
@@ -289,6 +290,8 @@ def _constant(number):
 
 def _with_constant(op: Op, x: "Value", number):
     """x + c or x * c: the constant rides along as the op's argument."""
+    if type(number) is float and _isfinite(number):  # the common case, without a call
+        return _make(op, x, number, op.forward((x.data,), number))
     constant = _constant_number(number)
     return NotImplemented if constant is None else _unary(op, x, constant)
 
@@ -296,17 +299,22 @@ def _with_constant(op: Op, x: "Value", number):
 _new_value = object.__new__
 
 
-def _make(op: Op, parents: tuple, arg, data: float) -> Value:
-    """A new node: the result of ``op`` on ``parents`` (which it records unless in no_grad)."""
+def _make(op: Op, parents, arg, data: float) -> Value:
+    """A new node: ``data``, the result of ``op`` on ``parents``, which it records unless in no_grad.
+
+    ``parents`` is the one input Value itself for a one-input op, else a tuple of Values: a
+    1-tuple would be one more object per node for the cyclic GC to track, and most nodes have
+    one input. Every node is made here, so this is where a non-finite result is refused.
+    """
+    if not _isfinite(data):
+        raise _not_finite(op, parents, arg, data)
     out = _new_value(Value)
     out.data = data
     out.grad = 0.0
     out.label = ""
     mode = _MODE.get()
     if mode.record:
-        # One input is kept bare, not in a 1-tuple: a tuple of Values is one more object for the
-        # cyclic GC to track and traverse, and most nodes have one input.
-        out._parents = parents[0] if len(parents) == 1 else parents
+        out._parents = parents
         out._op = op
         out._arg = arg
     else:
@@ -314,12 +322,20 @@ def _make(op: Op, parents: tuple, arg, data: float) -> Value:
         out._op = None
         out._arg = None
     out._scope = mode.scope
-    out._order = _next_order()  # (_acc, the scratch slot, is set by each pass before use)
+    out._order = _next_order()  # (_acc, a backward pass's scratch slot, is set by each pass before use)
     return out
 
 
+def _not_finite(op: Op, parents, arg, data) -> OverflowError:
+    inputs = [p.data for p in (parents if type(parents) is tuple else (parents,))][:4]
+    if arg is not None:
+        inputs.append(arg)
+    shown = ", ".join(repr(x) for x in inputs)
+    return OverflowError(f"{op.name} overflowed: {op.name}({shown}) = {data!r} is not a finite float")
+
+
 def _unary(op: Op, x: Value, arg=None) -> Value:
-    return _make(op, (x,), arg, op.forward((x.data,), arg))
+    return _make(op, x, arg, op.forward((x.data,), arg))
 
 
 def _binary(op: Op, x, y):
@@ -345,7 +361,8 @@ def apply(op: Op, inputs, arg=None) -> Value:
     parents = tuple(x if isinstance(x, Value) else Value(x) for x in inputs)
     if op.arity is not None and len(parents) != op.arity:
         raise TypeError(f"{op.name} takes {op.arity} input(s), got {len(parents)}")
-    return _make(op, parents, arg, op.forward(tuple(p.data for p in parents), arg))
+    data = op.forward(tuple(p.data for p in parents), arg)
+    return _make(op, parents[0] if len(parents) == 1 else parents, arg, data)
 
 
 def add_method(op: Op) -> None:

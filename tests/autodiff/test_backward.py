@@ -150,6 +150,15 @@ def test_overflowing_gradient_is_an_error_not_inf():
         y.backward()
 
 
+def test_a_leaf_whose_finite_shares_sum_to_inf_is_an_error():
+    # each path brings 1e308 (finite); their sum at the leaf overflows
+    x = Value(1e-10)
+    y = x * 1e308 + x * 1e308
+    with pytest.raises(OverflowError, match="gradient"):
+        y.backward()
+    assert x.grad == 0.0  # no leaf got anything: no silent inf
+
+
 def test_infinite_derivative_is_an_error_naming_the_op():
     x = Value(0.0)
     with pytest.raises(ZeroDivisionError, match="sqrt"):
