@@ -6,10 +6,10 @@ from itertools import repeat
 from operator import attrgetter
 
 from .graph import gradients
-from .ops import DOT, LOGSUMEXP, SUM
-from .value import Value, _as_float, _make
+from .ops import DOT, LOGSUMEXP, SUM, dot_value
+from .value import _MODE, Scope, Value, _as_float, _make
 
-__all__ = ["sum", "dot", "logsumexp", "softmax", "log_softmax", "grad", "value_and_grad", "hessian"]
+__all__ = ["sum", "dot", "dots", "logsumexp", "softmax", "log_softmax", "grad", "value_and_grad", "hessian"]
 
 _builtin_sum = sum
 
@@ -60,8 +60,69 @@ def dot(weights, inputs, bias=None) -> Value:
     x = _values(inputs, "dot (inputs)")
     if len(w) != len(x):
         raise ValueError(f"dot: {len(w)} weights but {len(x)} inputs; they must be equally many")
-    parents = w + x if bias is None else w + x + _values([bias], "dot (bias)")
+    parents = w + x if bias is None else (*w, *x, _value(bias, "dot (bias)"))
     return _nary(DOT, parents) if parents else Value(0.0)
+
+
+def dots(weight_rows, inputs, biases=None, *, activation=None, scopes=None) -> list:
+    """A dense layer: ``activation(w_i . x + b_i)`` for each row w_i, one ``dot`` node per row.
+
+    The same nodes as ``[activation(dot(w, inputs, b)) for w, b in zip(weight_rows, biases)]``,
+    only faster: the inputs are checked and read once for all rows. nn's Layer is built on it.
+
+    Args:
+        weight_rows: a list of rows; each row a list of Values or numbers, as long as ``inputs``.
+        inputs: a list of Values or numbers.
+        biases: None, or one Value or number per row.
+        activation: None, or a function Value -> Value applied to each row's node (``Value.relu``).
+        scopes: None, or one Scope per row: row i's nodes are made in ``scopes[i]`` as if inside
+            ``with autodiff.scope(scopes[i])`` (so drawings show each neuron as a cluster).
+    Returns:
+        A list of Values, one per row.
+    Example:
+        >>> import autodiff
+        >>> [z.data for z in autodiff.dots([[1.0, 2.0], [3.0, 4.0]], [1.0, 1.0], [0.5, -0.5])]
+        [3.5, 6.5]
+    """
+    x = _values(inputs, "dots (inputs)")
+    x_data = list(map(_get_data, x))
+    rows = _rows(weight_rows, "weight_rows")
+    biases = [None] * len(rows) if biases is None else _rows(biases, "biases", len(rows))
+    scopes = [None] * len(rows) if scopes is None else _rows(scopes, "scopes", len(rows))
+    record = _MODE.get().record
+    out = []
+    for row, bias, scope in zip(rows, biases, scopes):
+        if scope is not None and not isinstance(scope, Scope):
+            raise TypeError(f"dots: scopes must be Scope objects or None, got {type(scope).__name__}: {scope!r}")
+        token = None if scope is None else _MODE.set(scope._modes[record])
+        try:
+            w = _values(row, "dots (a weight row)")
+            if len(w) != len(x):
+                raise ValueError(f"dots: a row of {len(w)} weights but {len(x)} inputs; they must be equally many")
+            if bias is None:
+                node = _make(DOT, w + x, None, dot_value(map(_get_data, w), x_data)) if w else Value(0.0)
+            else:
+                bias = _value(bias, "dots (a bias)")
+                node = _make(DOT, (*w, *x, bias), None, dot_value(map(_get_data, w), x_data, bias.data))
+            out.append(node if activation is None else activation(node))
+        finally:
+            if token is not None:
+                _MODE.reset(token)
+    return out
+
+
+def _value(item, what) -> Value:
+    return item if isinstance(item, Value) else Value(_as_float(item, what))
+
+
+def _rows(items, what, count=None) -> list:
+    """``items`` as a list (one entry per row); ValueError if it is not ``count`` long."""
+    if isinstance(items, (str, bytes)) or not hasattr(items, "__iter__"):
+        raise TypeError(f"dots: {what} must be a list, got {type(items).__name__}: {items!r}"[:300])
+    items = list(items)
+    if count is not None and len(items) != count:
+        raise ValueError(f"dots: {count} weight rows but {len(items)} {what}; they must be equally many")
+    return items
 
 
 def logsumexp(values) -> Value:

@@ -11,10 +11,13 @@ from __future__ import annotations
 import math
 from operator import attrgetter
 
+from .ops import DOT as _DOT
+
 __all__ = ["nodes", "topological_order", "backward", "gradients", "zero_grad"]
 
 
 _by_creation = attrgetter("_order")
+_get_acc = attrgetter("_acc")
 
 
 def nodes(root, limit: int | None = None) -> set:
@@ -118,14 +121,23 @@ def _reverse_pass(root, seed: float, into_grad: bool) -> None:
             parents = node._parents
             if type(parents) is not tuple:  # one input, kept bare (see value._make)
                 parents._acc += grad * node._op.partials((parents.data,), node.data, node._arg)[0]
+            elif node._op is _DOT:
+                # the dot op's rule (ops._dot_partials: d/dw_i = x_i, d/dx_i = w_i, d/db = 1)
+                # written out here, without building the partials tuple: networks are mostly dots
+                n = len(parents) // 2
+                for w, x in zip(parents[:n], parents[n:2 * n]):
+                    w._acc += grad * x.data
+                    x._acc += grad * w.data
+                if len(parents) % 2:
+                    parents[-1]._acc += grad
             else:
                 locals_ = node._op.partials([p.data for p in parents], node.data, node._arg)
                 for parent, local in zip(parents, locals_):
                     parent._acc += grad * local
-        for node in leaves:
-            if not isfinite(node._acc):  # a sum of finite shares can still overflow
-                raise OverflowError(f"the gradient reaching this leaf is {node._acc!r}; "
-                                    f"the graph's values are too large for floats")
+        if not all(map(isfinite, map(_get_acc, leaves))):  # a sum of finite shares can still overflow
+            node = next(leaf for leaf in leaves if not isfinite(leaf._acc))
+            raise OverflowError(f"the gradient reaching this leaf is {node._acc!r}; "
+                                f"the graph's values are too large for floats")
     except (ArithmeticError, ValueError) as error:
         raise type(error)(f"backward through {_describe(node)}: {error}") from error
     if into_grad:

@@ -378,13 +378,16 @@ def _sum_forward(xs, arg):
 SUM = _register(Op("sum", "Σ", None, _sum_forward, lambda xs, out, arg: (1.0,) * len(xs), (REAL,)))
 
 
+def dot_value(ws, xs, bias=None) -> float:
+    """w . x + b on floats (b optional): the dot op's forward, also used by ``autodiff.dots``."""
+    total = sum(map(operator.mul, ws, xs))
+    return total if bias is None else total + bias
+
+
 def _dot_forward(xs, arg):
     """w . x + b: inputs are w_1..w_n, x_1..x_n and, when their count is odd, the bias b last"""
     n = len(xs) // 2
-    total = sum(map(operator.mul, xs[:n], xs[n:2 * n]))
-    if len(xs) % 2:
-        total += xs[-1]
-    return total
+    return dot_value(xs[:n], xs[n:2 * n], xs[-1] if len(xs) % 2 else None)
 
 
 def _dot_partials(xs, out, arg):

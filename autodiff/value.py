@@ -27,6 +27,16 @@ _next_order = itertools.count().__next__
 _isfinite = math.isfinite
 
 
+class _Mode:
+    """What new Values do: record their parents or not, and which scope they are in."""
+
+    __slots__ = ("record", "scope")
+
+    def __init__(self, record: bool, scope: "Scope | None"):
+        self.record = record
+        self.scope = scope
+
+
 class Scope:
     """A named region of computation (an nn Neuron or Layer call), for drawings.
 
@@ -34,11 +44,14 @@ class Scope:
     viz groups them in a labelled cluster. Scopes nest through ``parent``.
     """
 
-    __slots__ = ("name", "parent")
+    __slots__ = ("name", "parent", "_modes")
 
     def __init__(self, name: str, parent: "Scope | None" = None):
         self.name = name
         self.parent = parent
+        # The two modes that put new Values in this scope, (not recording, recording),
+        # built once: entering a scope then allocates nothing.
+        self._modes = (_Mode(False, self), _Mode(True, self))
 
     def path(self) -> list["Scope"]:
         """This scope and its ancestors, outermost first."""
@@ -50,16 +63,6 @@ class Scope:
 
     def __repr__(self):
         return f"Scope({'/'.join(s.name for s in self.path())!r})"
-
-
-class _Mode:
-    """What new Values do: record their parents or not, and which scope they are in."""
-
-    __slots__ = ("record", "scope")
-
-    def __init__(self, record: bool, scope: Scope | None):
-        self.record = record
-        self.scope = scope
 
 
 # One context variable for both settings: one lookup per new node, and
@@ -189,6 +192,8 @@ class Value:
         return _binary(DIV, other, self)
 
     def __pow__(self, exponent):
+        if type(exponent) is int:  # the common case (x ** 2), without further checks
+            return _unary(POW, self, exponent)
         if isinstance(exponent, Value):
             return _binary(POWV, self, exponent)
         if not _is_real(exponent):
@@ -434,15 +439,13 @@ class scope:
         'neuron 0'
     """
 
-    __slots__ = ("_scope", "_token", "_modes")
+    __slots__ = ("_scope", "_token")
 
     def __init__(self, name):
         self._scope = name if isinstance(name, Scope) else Scope(str(name), current_scope())
-        # the two modes this scope can switch to, built once: entering allocates nothing
-        self._modes = (_Mode(False, self._scope), _Mode(True, self._scope))
 
     def __enter__(self):
-        self._token = _MODE.set(self._modes[_MODE.get().record])
+        self._token = _MODE.set(self._scope._modes[_MODE.get().record])
         return self._scope
 
     def __exit__(self, *exc_info):

@@ -2,7 +2,8 @@
 
 A Neuron computes z = w . x + b as ONE autodiff node (``autodiff.dot``), then
 its activation (one more node). A Layer is a list of Neurons fed the same
-input; an MLP is a list of Layers, each fed the previous one's output.
+input (``autodiff.dots`` makes all their nodes, reading the input once); an
+MLP is a list of Layers, each fed the previous one's output.
 
 Example:
     >>> from nn import MLP
@@ -75,8 +76,8 @@ class Neuron(Module):
     def __call__(self, x) -> Value:
         if len(x) != self.nin:
             raise _wrong_length(x, self.nin, repr(self))
-        with autodiff.scope(self._scope):
-            return self._act(autodiff.dot(self.w, x, self.b))
+        # act(w . x + b) inside the neuron's scope: a Layer of one row (see Layer.__call__)
+        return autodiff.dots([self.w], x, [self.b], activation=self._act, scopes=[self._scope])[0]
 
     def _own_parameters(self):
         return [*((f"w.{i}", w) for i, w in enumerate(self.w)), ("b", self.b)]
@@ -112,6 +113,7 @@ class Layer(Module):
         self.init = _resolve_init(init, self.activation)
         rng = make_rng(rng)
         self._scope = Scope("layer")
+        self._act = get_activation(self.activation)
         self.neurons = [Neuron(self.nin, self.activation, self.init, rng, fan_out=self.nout)
                         for _ in range(self.nout)]
         for j, neuron in enumerate(self.neurons):
@@ -121,15 +123,20 @@ class Layer(Module):
     def __call__(self, x) -> list:
         if len(x) != self.nin:
             raise _wrong_length(x, self.nin, repr(self))
-        # Make input leaves once, not once per neuron.
-        x = [v if isinstance(v, Value) else Value(v) for v in x]
-        return [neuron(x) for neuron in self.neurons]
+        # Each neuron's activation(w . x + b), in the neuron's scope; autodiff.dots reads x once for all.
+        neurons = self.neurons
+        return autodiff.dots([n.w for n in neurons], x, [n.b for n in neurons], activation=self._act,
+                             scopes=[n._scope for n in neurons])
 
     def _children(self):
         return [(f"neurons.{j}", n) for j, n in enumerate(self.neurons)]
 
     def parameters(self) -> list:
-        return [p for n in self.neurons for p in n.parameters()]
+        params = []
+        for n in self.neurons:  # (called every step by zero_grad: no list per neuron)
+            params += n.w
+            params.append(n.b)
+        return params
 
     def config(self) -> dict:
         return {"nin": self.nin, "nout": self.nout, "activation": self.activation, "init": self.init}
@@ -190,7 +197,10 @@ class MLP(Module):
         return [(f"layers.{i}", layer) for i, layer in enumerate(self.layers)]
 
     def parameters(self) -> list:
-        return [p for layer in self.layers for p in layer.parameters()]
+        params = []
+        for layer in self.layers:
+            params += layer.parameters()
+        return params
 
     def config(self) -> dict:
         return {"nin": self.nin, "nouts": list(self.nouts), "activation": self.activation,

@@ -36,13 +36,14 @@ __all__ = ["mse", "mae", "binary_cross_entropy", "binary_cross_entropy_with_logi
 
 # ---------------------------------------------------------------- shapes
 def _is_seq(x) -> bool:
-    if isinstance(x, np.ndarray):
-        return x.ndim >= 1
-    return isinstance(x, (list, tuple))
+    if isinstance(x, (list, tuple)):
+        return True
+    return isinstance(x, np.ndarray) and x.ndim >= 1
 
 
 def _is_number(x) -> bool:
-    return isinstance(x, numbers.Real) and not isinstance(x, bool)
+    kind = type(x)
+    return kind is float or kind is int or (isinstance(x, numbers.Real) and kind is not bool)
 
 
 def _as_batch(outputs, name) -> tuple[list, bool]:

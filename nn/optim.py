@@ -96,9 +96,13 @@ class SGD(Optimizer):
     def step(self) -> None:
         """Update every parameter from its grad."""
         lr, mu, wd, velocity = self._lr, self.momentum, self.weight_decay, self.velocity
+        if mu == 0.0 and not wd:  # plain SGD, the common case: nothing else to compute
+            for p in self.params:
+                p.data -= lr * p.grad
+            return
         if mu == 0.0:
             for p in self.params:
-                p.data -= lr * (p.grad + wd * p.data if wd else p.grad)
+                p.data -= lr * (p.grad + wd * p.data)
             return
         for i, p in enumerate(self.params):
             g = p.grad + wd * p.data if wd else p.grad
