@@ -17,15 +17,18 @@ _builtin_sum = sum
 def _values(items, what) -> tuple:
     """Items as a tuple of Values (numbers become constant leaves). On the hot path: one pass
     when every item is a Value already."""
-    try:
-        items = tuple(items)
-    except TypeError:
-        raise TypeError(f"{what} takes a list of Values or numbers, got {type(items).__name__}: {items!r}") from None
-    if all(map(isinstance, items, repeat(Value))):  # the common case, checked at C speed
+    if type(items) is not tuple:
+        try:
+            items = tuple(items)
+        except TypeError:
+            raise TypeError(f"{what} takes a list of Values or numbers, "
+                            f"got {type(items).__name__}: {items!r}") from None
+    if all(map(isinstance, items, _ALL_VALUES)):  # the common case, checked at C speed
         return items
     return tuple(x if isinstance(x, Value) else Value(x) for x in items)
 
 
+_ALL_VALUES = repeat(Value)  # isinstance's second argument for map(); never runs out
 _get_data = attrgetter("data")
 
 
@@ -102,7 +105,8 @@ def dots(weight_rows, inputs, biases=None, *, activation=None, scopes=None) -> l
             if bias is None:
                 node = _make(DOT, w + x, None, dot_value(map(_get_data, w), x_data)) if w else Value(0.0)
             else:
-                bias = _value(bias, "dots (a bias)")
+                if not isinstance(bias, Value):
+                    bias = _value(bias, "dots (a bias)")
                 node = _make(DOT, (*w, *x, bias), None, dot_value(map(_get_data, w), x_data, bias.data))
             out.append(node if activation is None else activation(node))
         finally:
