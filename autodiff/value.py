@@ -87,6 +87,17 @@ def _as_float(data, what="Value data") -> float:
     return number
 
 
+def _unary_method(op: Op, doc: str):
+    """A Value method applying the one-input ``op``: ``x.tanh()``."""
+
+    def method(self):
+        return _make(op, self, None, op.forward((self.data,), None))
+
+    method.__name__ = method.__qualname__ = op.name
+    method.__doc__ = doc
+    return method
+
+
 class Value:
     """A scalar node of a computation graph.
 
@@ -160,6 +171,8 @@ class Value:
 
     # ------------------------------------------------------------ arithmetic
     def __add__(self, other):
+        if type(other) is float and _isfinite(other):  # x + c, the hot path: without further calls
+            return _make(ADD_CONST, self, other, ADD_CONST.forward((self.data,), other))
         if isinstance(other, Value):
             return _make(ADD, (self, other), None, ADD.forward((self.data, other.data), None))
         return _with_constant(ADD_CONST, self, other)
@@ -178,6 +191,8 @@ class Value:
         return _binary(SUB, other, self)
 
     def __mul__(self, other):
+        if type(other) is float and _isfinite(other):  # x * c, the hot path: without further calls
+            return _make(MUL_CONST, self, other, MUL_CONST.forward((self.data,), other))
         if isinstance(other, Value):
             return _make(MUL, (self, other), None, MUL.forward((self.data, other.data), None))
         return _with_constant(MUL_CONST, self, other)
@@ -213,46 +228,20 @@ class Value:
     def __abs__(self):
         return _unary(ABS, self)
 
-    # ------------------------------------------------------------ functions (thin wrappers over the op table)
-    def exp(self):
-        """e ** self"""
-        return _unary(EXP, self)
-
-    def log(self):
-        """Natural logarithm; ValueError for inputs <= 0."""
-        return _unary(LOG, self)
-
-    def sqrt(self):
-        """Square root; ValueError for negative inputs."""
-        return _unary(SQRT, self)
-
-    def tanh(self):
-        """Hyperbolic tangent."""
-        return _unary(TANH, self)
-
-    def sigmoid(self):
-        """1 / (1 + e**-self), stable for any input."""
-        return _unary(SIGMOID, self)
-
-    def relu(self):
-        """max(0, self)."""
-        return _unary(RELU, self)
+    # ------------------------------------------------------------ functions (methods made from the op table)
+    exp = _unary_method(EXP, "e ** self")
+    log = _unary_method(LOG, "Natural logarithm; ValueError for inputs <= 0.")
+    sqrt = _unary_method(SQRT, "Square root; ValueError for negative inputs.")
+    tanh = _unary_method(TANH, "Hyperbolic tangent.")
+    sigmoid = _unary_method(SIGMOID, "1 / (1 + e**-self), stable for any input.")
+    relu = _unary_method(RELU, "max(0, self).")
+    softplus = _unary_method(SOFTPLUS, "log(1 + e**self), stable for any input.")
+    sin = _unary_method(SIN, "Sine.")
+    cos = _unary_method(COS, "Cosine.")
 
     def leaky_relu(self, negative_slope: float = 0.01):
         """self for self > 0, else negative_slope * self."""
         return _unary(LEAKY_RELU, self, _as_float(negative_slope, "negative_slope"))
-
-    def softplus(self):
-        """log(1 + e**self), stable for any input."""
-        return _unary(SOFTPLUS, self)
-
-    def sin(self):
-        """Sine."""
-        return _unary(SIN, self)
-
-    def cos(self):
-        """Cosine."""
-        return _unary(COS, self)
 
     # ------------------------------------------------------------ comparisons and conversions
     # == and hash stay identity-based (the object defaults), so that Values work in sets and dicts.
@@ -372,13 +361,7 @@ def apply(op: Op, inputs, arg=None) -> Value:
 
 def add_method(op: Op) -> None:
     """Make a one-input op callable as a Value method: ``x.<op.name>()``."""
-
-    def method(self):
-        return _unary(op, self)
-
-    method.__name__ = op.name
-    method.__doc__ = op.doc or f"The {op.name} op (user-defined)."
-    setattr(Value, op.name, method)
+    setattr(Value, op.name, _unary_method(op, op.doc or f"The {op.name} op (user-defined)."))
 
 
 # ---------------------------------------------------------------- modes
