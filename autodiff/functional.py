@@ -59,12 +59,19 @@ def dot(weights, inputs, bias=None) -> Value:
         >>> autodiff.dot([2.0, 3.0], [4.0, 5.0], bias=1.0).data
         24.0
     """
-    w = _values(weights, "dot (weights)")
     x = _values(inputs, "dot (inputs)")
+    return _dot_node(_values(weights, "dot (weights)"), x, list(map(_get_data, x)), bias, "dot")
+
+
+def _dot_node(w: tuple, x: tuple, x_data: list, bias, who: str) -> Value:
+    """The node w . x + b for checked Values w and x (x_data: their data); numbers as bias become leaves."""
     if len(w) != len(x):
-        raise ValueError(f"dot: {len(w)} weights but {len(x)} inputs; they must be equally many")
-    parents = w + x if bias is None else (*w, *x, _value(bias, "dot (bias)"))
-    return _nary(DOT, parents) if parents else Value(0.0)
+        raise ValueError(f"{who}: {len(w)} weights but {len(x)} inputs; they must be equally many")
+    if bias is None:
+        return _make(DOT, w + x, None, dot_value(map(_get_data, w), x_data)) if w else Value(0.0)
+    if not isinstance(bias, Value):
+        bias = _value(bias, f"{who} (bias)")
+    return _make(DOT, (*w, *x, bias), None, dot_value(map(_get_data, w), x_data, bias.data))
 
 
 def dots(weight_rows, inputs, biases=None, *, activation=None, scopes=None) -> list:
@@ -99,15 +106,7 @@ def dots(weight_rows, inputs, biases=None, *, activation=None, scopes=None) -> l
             raise TypeError(f"dots: scopes must be Scope objects or None, got {type(scope).__name__}: {scope!r}")
         token = None if scope is None else _MODE.set(scope._modes[record])
         try:
-            w = _values(row, "dots (a weight row)")
-            if len(w) != len(x):
-                raise ValueError(f"dots: a row of {len(w)} weights but {len(x)} inputs; they must be equally many")
-            if bias is None:
-                node = _make(DOT, w + x, None, dot_value(map(_get_data, w), x_data)) if w else Value(0.0)
-            else:
-                if not isinstance(bias, Value):
-                    bias = _value(bias, "dots (a bias)")
-                node = _make(DOT, (*w, *x, bias), None, dot_value(map(_get_data, w), x_data, bias.data))
+            node = _dot_node(_values(row, "dots (a weight row)"), x, x_data, bias, "dots")
             out.append(node if activation is None else activation(node))
         finally:
             if token is not None:

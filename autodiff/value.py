@@ -177,8 +177,7 @@ class Value:
             return _make(ADD, (self, other), None, ADD.forward((self.data, other.data), None))
         return _with_constant(ADD_CONST, self, other)
 
-    def __radd__(self, other):
-        return _with_constant(ADD_CONST, self, other)
+    __radd__ = __add__  # c + x is x + c: the constant stays the op's argument
 
     def __sub__(self, other):
         if isinstance(other, Value):
@@ -197,8 +196,7 @@ class Value:
             return _make(MUL, (self, other), None, MUL.forward((self.data, other.data), None))
         return _with_constant(MUL_CONST, self, other)
 
-    def __rmul__(self, other):
-        return _with_constant(MUL_CONST, self, other)
+    __rmul__ = __mul__  # c * x is x * c: the constant stays the op's argument
 
     def __truediv__(self, other):
         return _binary(DIV, self, other)
@@ -284,8 +282,6 @@ def _constant(number):
 
 def _with_constant(op: Op, x: "Value", number):
     """x + c or x * c: the constant rides along as the op's argument."""
-    if type(number) is float and _isfinite(number):  # the common case, without a call
-        return _make(op, x, number, op.forward((x.data,), number))
     constant = _constant_number(number)
     return NotImplemented if constant is None else _unary(op, x, constant)
 
