@@ -66,27 +66,33 @@ def _backward_plan(root) -> tuple[list, list]:
     inputs are older than the nodes made from them); ``leaves`` are the inputs
     and parameters, in no particular order (nothing flows on from a leaf, so
     their order does not matter, and they are most of a network's nodes).
+
+    A node is visited once: the walk marks it with this pass's own ``mark`` (a
+    new object, never equal to an older pass's mark: the nodes holding that one
+    keep it alive). Cheaper than a set of the visited nodes, and nothing to undo.
     """
+    mark = object()
     root._acc = 0.0
+    root._pass = mark
     if root._op is None:
         return [], [root]
-    seen = {root}
     ops, leaves, stack = [], [], [root]
+    add_op = ops.append
     while stack:
         node = stack.pop()
         while True:  # follow a run of one-input nodes without the stack (chains are common)
-            ops.append(node)
+            add_op(node)
             parents = node._parents
             if type(parents) is tuple:
                 for parent in parents:
-                    if parent not in seen:
-                        seen.add(parent)
+                    if parent._pass is not mark:
+                        parent._pass = mark
                         parent._acc = 0.0
                         (stack if parent._op is not None else leaves).append(parent)
                 break
-            if parents in seen:
+            if parents._pass is mark:
                 break
-            seen.add(parents)
+            parents._pass = mark
             parents._acc = 0.0
             if parents._op is None:
                 leaves.append(parents)

@@ -119,7 +119,9 @@ class Value:
         8.0
     """
 
-    __slots__ = ("data", "grad", "label", "_parents", "_op", "_arg", "_scope", "_order", "_acc")
+    # _acc and _pass are a backward pass's scratch: the gradient summed so far, and the pass
+    # that last visited the node (see graph._backward_plan).
+    __slots__ = ("data", "grad", "label", "_parents", "_op", "_arg", "_scope", "_order", "_acc", "_pass")
     # Let numpy scalars on the left hand our reflected operators the Value (2.0 * v).
     __array_ufunc__ = None
 
@@ -132,6 +134,7 @@ class Value:
         self._arg = None
         self._scope = _MODE.get().scope
         self._order = _next_order()
+        self._pass = None
 
     # ------------------------------------------------------------ the graph, read-only
     @property
@@ -312,7 +315,8 @@ def _make(op: Op, parents, arg, data: float) -> Value:
         out._op = None
         out._arg = None
     out._scope = mode.scope
-    out._order = _next_order()  # (_acc, a backward pass's scratch slot, is set by each pass before use)
+    out._order = _next_order()
+    out._pass = None  # (no pass has visited it; _acc is set by a pass before use)
     return out
 
 
