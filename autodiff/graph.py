@@ -126,7 +126,7 @@ def _reverse_pass(root, seed: float, into_grad: bool) -> None:
                 continue  # nothing flows back through this node
             parents = node._parents
             if type(parents) is not tuple:  # one input, kept bare (see value._make)
-                parents._acc += grad * node._op.partials((parents.data,), node.data, node._arg)[0]
+                parents._acc += grad * node._op.derivative1(parents.data, node.data, node._arg)
             elif node._op is _DOT:
                 # the dot op's rule (ops._dot_partials: d/dw_i = x_i, d/dx_i = w_i, d/db = 1)
                 # written out here, without building the partials tuple: networks are mostly dots

@@ -57,9 +57,14 @@ class Op:
         partials: (xs, out, arg) -> sequence of d(out)/d(x_i); floats or Values.
         domains: one Domain per input (n-ary ops: one Domain for all inputs).
         sample_args: arguments the tests try (None: the op takes no argument).
+        forward1, derivative1: for a one-input op, the same rules on a bare input:
+            forward1(x, arg) -> float and derivative1(x, out, arg) -> d(out)/dx. Most
+            nodes have one input, so Value's methods and backward call these (no
+            tuple either way); build such an op with ``Op.one_input``.
     """
 
-    __slots__ = ("name", "symbol", "arity", "forward", "partials", "domains", "sample_args", "doc")
+    __slots__ = ("name", "symbol", "arity", "forward", "partials", "domains", "sample_args", "doc",
+                 "forward1", "derivative1")
 
     def __init__(self, name, symbol, arity, forward, partials, domains, sample_args=None, doc=""):
         self.name = name
@@ -70,6 +75,18 @@ class Op:
         self.domains = tuple(domains)
         self.sample_args = sample_args
         self.doc = doc
+        self.forward1 = self.derivative1 = None
+        if arity == 1:  # the bare-input rules, from the tuple ones (Op.one_input passes them directly)
+            self.forward1 = lambda x, arg: forward((x,), arg)
+            self.derivative1 = lambda x, out, arg: partials((x,), out, arg)[0]
+
+    @classmethod
+    def one_input(cls, name, symbol, forward1, derivative1, domain, sample_args=None, doc="") -> "Op":
+        """A one-input op from its rules on a bare input (see ``forward1``, ``derivative1``)."""
+        op = cls(name, symbol, 1, lambda xs, arg: forward1(xs[0], arg),
+                 lambda xs, out, arg: (derivative1(xs[0], out, arg),), (domain,), sample_args, doc)
+        op.forward1, op.derivative1 = forward1, derivative1
+        return op
 
     def describe(self, arg=None) -> str:
         """The op's symbol with its argument, for drawings: "**2", "leaky_relu(0.1)"."""
@@ -114,7 +131,7 @@ def _cos(x):
 
 
 def _sigmoid(x):
-    return _sigmoid_forward((x,), None) if type(x) is float else x.sigmoid()
+    return _sigmoid_forward(x, None) if type(x) is float else x.sigmoid()
 
 
 OPS: dict[str, Op] = {}
@@ -133,18 +150,6 @@ def get_op(name: str) -> Op:
         return OPS[name]
     except KeyError:
         raise KeyError(f"no op named {name!r}; known ops: {', '.join(sorted(OPS))}") from None
-
-
-def _op(name, symbol, arity, domains, sample_args=None):
-    """Decorator: register ``forward`` (the decorated function) with ``partials``."""
-
-    def decorate(forward):
-        def with_partials(partials):
-            return _register(Op(name, symbol, arity, forward, partials, domains, sample_args, forward.__doc__ or ""))
-
-        return with_partials
-
-    return decorate
 
 
 # ---------------------------------------------------------------- arithmetic
@@ -175,22 +180,22 @@ MUL = _register(Op("mul", "×", 2, _mul_forward, lambda xs, out, arg: (xs[1], xs
 
 # x + c and x * c with a plain number c keep c as the op's argument instead of
 # making a leaf Value for it: one node instead of two on the hottest path.
-def _add_const_forward(xs, arg):
+def _add_const_forward(x, arg):
     """x + c for a constant c (the op's argument)"""
-    return xs[0] + arg
+    return x + arg
 
 
-ADD_CONST = _register(Op("add_const", "+", 1, _add_const_forward, lambda xs, out, arg: (1.0,), (REAL,),
-                         sample_args=(0.5, -2.0)))
+ADD_CONST = _register(Op.one_input("add_const", "+", _add_const_forward, lambda x, out, arg: 1.0, REAL,
+                                   sample_args=(0.5, -2.0)))
 
 
-def _mul_const_forward(xs, arg):
+def _mul_const_forward(x, arg):
     """x * c for a constant c (the op's argument)"""
-    return xs[0] * arg
+    return x * arg
 
 
-MUL_CONST = _register(Op("mul_const", "×", 1, _mul_const_forward, lambda xs, out, arg: (arg,), (REAL,),
-                         sample_args=(3.0, -0.5)))
+MUL_CONST = _register(Op.one_input("mul_const", "×", _mul_const_forward, lambda x, out, arg: arg, REAL,
+                                   sample_args=(3.0, -0.5)))
 
 
 def _div_forward(xs, arg):
@@ -206,17 +211,16 @@ DIV = _register(Op("div", "÷", 2, _div_forward,
                    lambda xs, out, arg: (1.0 / xs[1], -xs[0] / (xs[1] * xs[1])), (REAL, NONZERO)))
 
 
-def _neg_forward(xs, arg):
+def _neg_forward(x, arg):
     """-x"""
-    return -xs[0]
+    return -x
 
 
-NEG = _register(Op("neg", "−", 1, _neg_forward, lambda xs, out, arg: (-1.0,), (REAL,)))
+NEG = _register(Op.one_input("neg", "−", _neg_forward, lambda x, out, arg: -1.0, REAL))
 
 
-def _pow_forward(xs, arg):
+def _pow_forward(x, arg):
     """x ** c for a constant exponent c (the op's argument)"""
-    (x,) = xs
     if x < 0 and arg != int(arg):
         raise ValueError(f"pow: a negative base to a fractional power is not real ({x!r} ** {arg!r})")
     if x == 0 and arg < 0:
@@ -227,14 +231,14 @@ def _pow_forward(xs, arg):
         raise OverflowError(f"pow overflowed: {x!r} ** {arg!r} is too large for a float") from error
 
 
-def _pow_partials(xs, out, arg):
+def _pow_derivative(x, out, arg):
     # d(x**c)/dx = c * x**(c-1); c == 0 is the constant 1, whose slope is 0 even at x == 0.
-    return (arg * xs[0] ** (arg - 1) if arg != 0 else 0.0,)
+    return arg * x ** (arg - 1) if arg != 0 else 0.0
 
 
-POW = _register(Op("pow", "**", 1, _pow_forward, _pow_partials,
-                   (Domain(low=0.0, bound=5.0, text="x > 0 (x < 0 only for whole exponents)"),),
-                   sample_args=(2, 3, -1, 0.5, -1.5, 2.5)))
+POW = _register(Op.one_input("pow", "**", _pow_forward, _pow_derivative,
+                             Domain(low=0.0, bound=5.0, text="x > 0 (x < 0 only for whole exponents)"),
+                             sample_args=(2, 3, -1, 0.5, -1.5, 2.5)))
 
 
 def _powv_forward(xs, arg):
@@ -254,119 +258,111 @@ POWV = _register(Op("powv", "**", 2, _powv_forward,
                     (Domain(low=0.0, bound=5.0, text="x > 0"), Domain(bound=3.0))))
 
 
-def _abs_forward(xs, arg):
+def _abs_forward(x, arg):
     """|x|"""
-    return abs(xs[0])
+    return abs(x)
 
 
 # The slope of |x| is the sign of x; at the kink x == 0 we take 0 (a subgradient).
-ABS = _register(Op("abs", "abs", 1, _abs_forward,
-                   lambda xs, out, arg: (1.0 if xs[0] > 0 else -1.0 if xs[0] < 0 else 0.0,), (KINK_AT_ZERO,)))
+ABS = _register(Op.one_input("abs", "abs", _abs_forward,
+                             lambda x, out, arg: 1.0 if x > 0 else -1.0 if x < 0 else 0.0, KINK_AT_ZERO))
 
 
 # ---------------------------------------------------------------- exp and log
-def _exp_forward(xs, arg):
+def _exp_forward(x, arg):
     """e ** x"""
-    (x,) = xs
     try:
         return math.exp(x)
     except OverflowError:
         raise OverflowError(f"exp overflowed: exp({x!r}) is larger than the largest float (x > 709.78)") from None
 
 
-EXP = _register(Op("exp", "exp", 1, _exp_forward, lambda xs, out, arg: (out,), (REAL,)))
+EXP = _register(Op.one_input("exp", "exp", _exp_forward, lambda x, out, arg: out, REAL))
 
 
-def _log_forward(xs, arg):
+def _log_forward(x, arg):
     """natural logarithm, x > 0"""
-    (x,) = xs
     if x <= 0:
         raise ValueError(f"log: input must be > 0, got {x!r}")
     return math.log(x)
 
 
-LOG = _register(Op("log", "log", 1, _log_forward, lambda xs, out, arg: (1.0 / xs[0],), (POSITIVE,)))
+LOG = _register(Op.one_input("log", "log", _log_forward, lambda x, out, arg: 1.0 / x, POSITIVE))
 
 
-def _sqrt_forward(xs, arg):
+def _sqrt_forward(x, arg):
     """square root, x >= 0"""
-    (x,) = xs
     if x < 0:
         raise ValueError(f"sqrt: input must be >= 0, got {x!r}")
     return math.sqrt(x)
 
 
 # d sqrt(x) = 1 / (2 sqrt(x)): infinite at 0, where backward raises ZeroDivisionError naming sqrt.
-SQRT = _register(Op("sqrt", "√", 1, _sqrt_forward, lambda xs, out, arg: (0.5 / out,), (POSITIVE,)))
+SQRT = _register(Op.one_input("sqrt", "√", _sqrt_forward, lambda x, out, arg: 0.5 / out, POSITIVE))
 
 
 # ---------------------------------------------------------------- activations
-def _tanh_forward(xs, arg):
+def _tanh_forward(x, arg):
     """hyperbolic tangent (never overflows)"""
-    return math.tanh(xs[0])
+    return math.tanh(x)
 
 
-TANH = _register(Op("tanh", "tanh", 1, _tanh_forward, lambda xs, out, arg: (1.0 - out * out,), (REAL,)))
+TANH = _register(Op.one_input("tanh", "tanh", _tanh_forward, lambda x, out, arg: 1.0 - out * out, REAL))
 
 
-def _sigmoid_forward(xs, arg):
+def _sigmoid_forward(x, arg):
     """1 / (1 + e**-x), computed so that it never overflows"""
-    (x,) = xs
     if x >= 0:
         return 1.0 / (1.0 + math.exp(-x))
     z = math.exp(x)  # x < 0: exp(x) < 1, no overflow
     return z / (1.0 + z)
 
 
-SIGMOID = _register(Op("sigmoid", "σ", 1, _sigmoid_forward, lambda xs, out, arg: (out * (1.0 - out),), (REAL,)))
+SIGMOID = _register(Op.one_input("sigmoid", "σ", _sigmoid_forward, lambda x, out, arg: out * (1.0 - out), REAL))
 
 
-def _relu_forward(xs, arg):
+def _relu_forward(x, arg):
     """max(0, x)"""
-    x = xs[0]
     return x if x > 0 else 0.0
 
 
-RELU = _register(Op("relu", "relu", 1, _relu_forward,
-                    lambda xs, out, arg: (1.0 if xs[0] > 0 else 0.0,), (KINK_AT_ZERO,)))
+RELU = _register(Op.one_input("relu", "relu", _relu_forward, lambda x, out, arg: 1.0 if x > 0 else 0.0,
+                              KINK_AT_ZERO))
 
 
-def _leaky_relu_forward(xs, arg):
+def _leaky_relu_forward(x, arg):
     """x for x > 0, else negative_slope * x (the op's argument)"""
-    x = xs[0]
     return x if x > 0 else arg * x
 
 
-LEAKY_RELU = _register(Op("leaky_relu", "leaky_relu", 1, _leaky_relu_forward,
-                          lambda xs, out, arg: (1.0 if xs[0] > 0 else arg,), (KINK_AT_ZERO,),
-                          sample_args=(0.01, 0.2)))
+LEAKY_RELU = _register(Op.one_input("leaky_relu", "leaky_relu", _leaky_relu_forward,
+                                    lambda x, out, arg: 1.0 if x > 0 else arg, KINK_AT_ZERO,
+                                    sample_args=(0.01, 0.2)))
 
 
-def _softplus_forward(xs, arg):
+def _softplus_forward(x, arg):
     """log(1 + e**x), as max(x, 0) + log1p(e**-|x|) so that it never overflows"""
-    x = xs[0]
     return max(x, 0.0) + math.log1p(math.exp(-abs(x)))
 
 
 # d softplus(x) = sigmoid(x)
-SOFTPLUS = _register(Op("softplus", "softplus", 1, _softplus_forward,
-                        lambda xs, out, arg: (_sigmoid(xs[0]),), (REAL,)))
+SOFTPLUS = _register(Op.one_input("softplus", "softplus", _softplus_forward, lambda x, out, arg: _sigmoid(x), REAL))
 
 
-def _sin_forward(xs, arg):
+def _sin_forward(x, arg):
     """sine"""
-    return math.sin(xs[0])
+    return math.sin(x)
 
 
-SIN = _register(Op("sin", "sin", 1, _sin_forward, lambda xs, out, arg: (_cos(xs[0]),), (REAL,)))
+SIN = _register(Op.one_input("sin", "sin", _sin_forward, lambda x, out, arg: _cos(x), REAL))
 
 
-def _cos_forward(xs, arg):
+def _cos_forward(x, arg):
     """cosine"""
-    return math.cos(xs[0])
+    return math.cos(x)
 
 
-COS = _register(Op("cos", "cos", 1, _cos_forward, lambda xs, out, arg: (-_sin(xs[0]),), (REAL,)))
+COS = _register(Op.one_input("cos", "cos", _cos_forward, lambda x, out, arg: -_sin(x), REAL))
 
 
 # ---------------------------------------------------------------- n-ary: one node for any number of inputs
@@ -445,17 +441,13 @@ def define_op(name: str, forward: Callable, derivative: Callable, *, domain: Dom
     if len(domains) != arity:
         raise ValueError(f"{name}: {arity} inputs need {arity} domains, got {len(domains)}")
 
-    def checked_forward(xs, arg):
-        return float(forward(*xs))
-
+    doc = forward.__doc__ or ""
     if arity == 1:
-        def partials(xs, out, arg):
-            return (derivative(xs[0], out),)
+        op = Op.one_input(name, symbol or name, lambda x, arg: float(forward(x)),
+                          lambda x, out, arg: derivative(x, out), domains[0], sample_args, doc)
     else:
-        def partials(xs, out, arg):
-            return tuple(derivative(*xs, out))
-
-    op = Op(name, symbol or name, arity, checked_forward, partials, domains, sample_args, forward.__doc__ or "")
+        op = Op(name, symbol or name, arity, lambda xs, arg: float(forward(*xs)),
+                lambda xs, out, arg: tuple(derivative(*xs, out)), domains, sample_args, doc)
     if register:
         from .value import Value, add_method
 

@@ -91,7 +91,7 @@ def _unary_method(op: Op, doc: str):
     """A Value method applying the one-input ``op``: ``x.tanh()``."""
 
     def method(self):
-        return _make(op, self, None, op.forward((self.data,), None))
+        return _make(op, self, None, op.forward1(self.data, None))
 
     method.__name__ = method.__qualname__ = op.name
     method.__doc__ = doc
@@ -175,7 +175,7 @@ class Value:
     # ------------------------------------------------------------ arithmetic
     def __add__(self, other):
         if type(other) is float and _isfinite(other):  # x + c, the hot path: without further calls
-            return _make(ADD_CONST, self, other, ADD_CONST.forward((self.data,), other))
+            return _make(ADD_CONST, self, other, ADD_CONST.forward1(self.data, other))
         if isinstance(other, Value):
             return _make(ADD, (self, other), None, ADD.forward((self.data, other.data), None))
         return _with_constant(ADD_CONST, self, other)
@@ -194,7 +194,7 @@ class Value:
 
     def __mul__(self, other):
         if type(other) is float and _isfinite(other):  # x * c, the hot path: without further calls
-            return _make(MUL_CONST, self, other, MUL_CONST.forward((self.data,), other))
+            return _make(MUL_CONST, self, other, MUL_CONST.forward1(self.data, other))
         if isinstance(other, Value):
             return _make(MUL, (self, other), None, MUL.forward((self.data, other.data), None))
         return _with_constant(MUL_CONST, self, other)
@@ -329,7 +329,7 @@ def _not_finite(op: Op, parents, arg, data) -> OverflowError:
 
 
 def _unary(op: Op, x: Value, arg=None) -> Value:
-    return _make(op, x, arg, op.forward((x.data,), arg))
+    return _make(op, x, arg, op.forward1(x.data, arg))
 
 
 def _binary(op: Op, x, y):
@@ -356,7 +356,7 @@ def apply(op: Op, inputs, arg=None) -> Value:
     if op.arity is not None and len(parents) != op.arity:
         raise TypeError(f"{op.name} takes {op.arity} input(s), got {len(parents)}")
     data = op.forward(tuple(p.data for p in parents), arg)
-    return _make(op, parents[0] if len(parents) == 1 else parents, arg, data)
+    return _make(op, parents[0] if op.arity == 1 else parents, arg, data)
 
 
 def add_method(op: Op) -> None:

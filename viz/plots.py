@@ -179,8 +179,8 @@ def _curve(op, arg, x_range, points=401):
         if domain.low is not None and x <= domain.low:
             continue
         try:
-            fs[k] = out = op.forward((float(x),), arg)
-            ds[k] = op.partials((float(x),), out, arg)[0]
+            fs[k] = out = op.forward1(float(x), arg)
+            ds[k] = op.derivative1(float(x), out, arg)
         except (ArithmeticError, ValueError):
             pass
     return xs, fs, ds
