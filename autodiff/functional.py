@@ -7,7 +7,7 @@ from operator import attrgetter
 
 from .graph import gradients
 from .ops import DOT, LOGSUMEXP, SUM, dot_value
-from .value import _MODE, Scope, Value, _as_float, _make
+from .value import _MODE, _ONE_NODE_METHODS, Scope, Value, _as_float, _make
 
 __all__ = ["sum", "dot", "dots", "logsumexp", "softmax", "log_softmax", "grad", "value_and_grad", "hessian"]
 
@@ -99,11 +99,23 @@ def dots(weight_rows, inputs, biases=None, *, activation=None, scopes=None) -> l
     rows = _rows(weight_rows, "weight_rows")
     biases = [None] * len(rows) if biases is None else _rows(biases, "biases", len(rows))
     scopes = [None] * len(rows) if scopes is None else _rows(scopes, "scopes", len(rows))
+    one_node = activation is None or activation in _ONE_NODE_METHODS  # Value.relu & co: one node each
     record = _MODE.get().record
     out = []
     for row, bias, scope in zip(rows, biases, scopes):
         if scope is not None and not isinstance(scope, Scope):
             raise TypeError(f"dots: scopes must be Scope objects or None, got {type(scope).__name__}: {scope!r}")
+        if one_node and type(row) in _SEQUENCES and all(map(isinstance, row, _ALL_VALUES)) \
+                and (bias is None or isinstance(bias, Value)):
+            # The common case: the row makes just its dot node (and its activation node). Put them in
+            # the row's scope directly: the same nodes as inside the scope, without entering it.
+            node = _dot_node(tuple(row), x, x_data, bias, "dots")
+            result = node if activation is None else activation(node)
+            if scope is not None:
+                node._scope = result._scope = scope
+            out.append(result)
+            continue
+        # Constants to make, or an activation that may make any number of nodes: inside the scope.
         token = None if scope is None else _MODE.set(scope._modes[record])
         try:
             node = _dot_node(_values(row, "dots (a weight row)"), x, x_data, bias, "dots")
@@ -112,6 +124,9 @@ def dots(weight_rows, inputs, biases=None, *, activation=None, scopes=None) -> l
             if token is not None:
                 _MODE.reset(token)
     return out
+
+
+_SEQUENCES = (list, tuple)
 
 
 def _value(item, what) -> Value:

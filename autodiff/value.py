@@ -87,6 +87,10 @@ def _as_float(data, what="Value data") -> float:
     return number
 
 
+# The methods made by _unary_method: each makes exactly one node (autodiff.dots relies on it).
+_ONE_NODE_METHODS: set = set()
+
+
 def _unary_method(op: Op, doc: str):
     """A Value method applying the one-input ``op``: ``x.tanh()``."""
 
@@ -95,6 +99,7 @@ def _unary_method(op: Op, doc: str):
 
     method.__name__ = method.__qualname__ = op.name
     method.__doc__ = doc
+    _ONE_NODE_METHODS.add(method)
     return method
 
 

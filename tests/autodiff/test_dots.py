@@ -24,10 +24,15 @@ def test_dots_makes_the_same_nodes_and_gradients_as_dot_per_row(n_rows, n_inputs
     assert autodiff.gradients(autodiff.sum(fused), [*xs, *biases]) == expected
 
 
-def test_each_row_is_made_in_its_scope_and_the_caller_scope_comes_back():
+# Rows of Values with a one-node activation are put in their scopes directly; numbers (which become
+# leaves) and other activations run inside the scope. Both must give the same scopes.
+@pytest.mark.parametrize("make_weight", [float, Value], ids=["numbers", "values"])
+@pytest.mark.parametrize("activation", [Value.relu, lambda z: z.relu()], ids=["method", "callable"])
+def test_each_row_is_made_in_its_scope_and_the_caller_scope_comes_back(make_weight, activation):
     scopes = [Scope("neuron 0"), Scope("neuron 1")]
     with autodiff.scope("layer") as layer:
-        outs = autodiff.dots([[1.0], [2.0]], [Value(3.0)], [0.0, 1.0], activation=Value.relu, scopes=scopes)
+        outs = autodiff.dots([[make_weight(1.0)], [make_weight(2.0)]], [Value(3.0)],
+                             [make_weight(0.0), make_weight(1.0)], activation=activation, scopes=scopes)
         after = Value(0.0) * 2
     for out, scope in zip(outs, scopes):
         assert out.scope is scope and out.parents[0].scope is scope  # activation and dot node
