@@ -161,7 +161,8 @@ def _describe(node) -> str:
 
 def backward(root, grad=1.0) -> None:
     """Add d(root)/d(node) * grad to ``node.grad`` for every node of ``root``'s graph."""
-    _reverse_pass(root, _seed(grad), into_grad=True)
+    seed = grad if type(grad) is float and math.isfinite(grad) else _seed(grad)  # (the usual 1.0: no call)
+    _reverse_pass(root, seed, into_grad=True)
 
 
 def zero_grad(root) -> None:

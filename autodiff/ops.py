@@ -92,7 +92,7 @@ class Op:
         """The op's symbol with its argument, for drawings: "**2", "leaky_relu(0.1)"."""
         if arg is None:
             return self.symbol
-        if self.name in ("pow", "add_const", "mul_const"):
+        if self.name in ("pow", "add_const", "mul_const", "div_const"):
             return f"{self.symbol}{_short(arg)}"
         return f"{self.symbol}({_short(arg)})"
 
@@ -209,6 +209,17 @@ def _div_forward(xs, arg):
 # d(x/y)/dx = 1/y, d(x/y)/dy = -x/y**2
 DIV = _register(Op("div", "÷", 2, _div_forward,
                    lambda xs, out, arg: (1.0 / xs[1], -xs[0] / (xs[1] * xs[1])), (REAL, NONZERO)))
+
+
+def _div_const_forward(x, arg):
+    """x / c for a constant c (the op's argument): a mean's division by n makes no leaf for n"""
+    if arg == 0:
+        raise ZeroDivisionError(f"div: division by zero ({x!r} / {arg!r})")
+    return x / arg
+
+
+DIV_CONST = _register(Op.one_input("div_const", "÷", _div_const_forward, lambda x, out, arg: 1.0 / arg, REAL,
+                                   sample_args=(2.0, -0.5, 3)))
 
 
 def _neg_forward(x, arg):

@@ -16,8 +16,8 @@ import math
 import numbers
 
 from . import graph
-from .ops import (ABS, ADD, ADD_CONST, COS, DIV, EXP, LEAKY_RELU, LOG, MUL, MUL_CONST, NEG, POW, POWV, RELU,
-                  SIGMOID, SIN, SOFTPLUS, SQRT, SUB, TANH, Op)
+from .ops import (ABS, ADD, ADD_CONST, COS, DIV, DIV_CONST, EXP, LEAKY_RELU, LOG, MUL, MUL_CONST, NEG, POW, POWV,
+                  RELU, SIGMOID, SIN, SOFTPLUS, SQRT, SUB, TANH, Op)
 
 __all__ = ["Value", "apply", "no_grad", "is_grad_enabled", "scope", "Scope", "current_scope"]
 
@@ -83,8 +83,15 @@ def _as_float(data, what="Value data") -> float:
                         f"got {type(data).__name__}: {data!r}"[:300])
     number = float(data)
     if not math.isfinite(number):
-        raise ValueError(f"{what} must be finite, got {number!r}")
+        raise _must_be_finite(what, number)
     return number
+
+
+def _must_be_finite(what: str, number: float) -> ValueError:
+    return ValueError(f"{what} must be finite, got {number!r}")
+
+
+_CONSTANT = "a number combined with a Value"
 
 
 # The methods made by _unary_method: each makes exactly one node (autodiff.dots relies on it).
@@ -131,7 +138,7 @@ class Value:
     __array_ufunc__ = None
 
     def __init__(self, data, label: str = ""):
-        self.data = _as_float(data)
+        self.data = data if type(data) is float and _isfinite(data) else _as_float(data)
         self.grad = 0.0
         self.label = label
         self._parents = ()
@@ -179,7 +186,7 @@ class Value:
 
     # ------------------------------------------------------------ arithmetic
     def __add__(self, other):
-        if type(other) is float and _isfinite(other):  # x + c, the hot path: without further calls
+        if type(other) is float:  # x + c, the hot path: straight to _make (which refuses c = inf or nan)
             return _make(ADD_CONST, self, other, ADD_CONST.forward1(self.data, other))
         if isinstance(other, Value):
             return _make(ADD, (self, other), None, ADD.forward((self.data, other.data), None))
@@ -188,17 +195,18 @@ class Value:
     __radd__ = __add__  # c + x is x + c: the constant stays the op's argument
 
     def __sub__(self, other):
+        if type(other) is float:  # x - c is exactly x + (-c) in floating point: negation never rounds
+            return Value.__add__(self, -other)
         if isinstance(other, Value):
             return _make(SUB, (self, other), None, SUB.forward((self.data, other.data), None))
         constant = _constant_number(other)
-        # x - c is exactly x + (-c) in floating point: negation never rounds.
         return NotImplemented if constant is None else _unary(ADD_CONST, self, -constant)
 
     def __rsub__(self, other):
         return _binary(SUB, other, self)
 
     def __mul__(self, other):
-        if type(other) is float and _isfinite(other):  # x * c, the hot path: without further calls
+        if type(other) is float:  # x * c, the hot path: straight to _make (which refuses c = inf or nan)
             return _make(MUL_CONST, self, other, MUL_CONST.forward1(self.data, other))
         if isinstance(other, Value):
             return _make(MUL, (self, other), None, MUL.forward((self.data, other.data), None))
@@ -207,7 +215,11 @@ class Value:
     __rmul__ = __mul__  # c * x is x * c: the constant stays the op's argument
 
     def __truediv__(self, other):
-        return _binary(DIV, self, other)
+        if isinstance(other, Value):
+            return _binary(DIV, self, other)
+        # x / c: the constant stays the op's argument (x / 2.0 is exactly x * 0.5, but x / 3.0 is not x * (1/3))
+        constant = _constant_number(other)
+        return NotImplemented if constant is None else _unary(DIV_CONST, self, constant)
 
     def __rtruediv__(self, other):
         return _binary(DIV, other, self)
@@ -279,7 +291,7 @@ def _constant_number(number):
     """A number on one side of an operator, as a finite float; None if it is no real number."""
     if type(number) is float and math.isfinite(number):
         return number
-    return _as_float(number, "a number combined with a Value") if _is_real(number) else None
+    return _as_float(number, _CONSTANT) if _is_real(number) else None
 
 
 def _constant(number):
@@ -325,7 +337,9 @@ def _make(op: Op, parents, arg, data: float) -> Value:
     return out
 
 
-def _not_finite(op: Op, parents, arg, data) -> OverflowError:
+def _not_finite(op: Op, parents, arg, data) -> ArithmeticError | ValueError:
+    if type(arg) is float and not _isfinite(arg):  # x + c or x * c with c = inf or nan: bad input, no overflow
+        return _must_be_finite(_CONSTANT, arg)
     inputs = [p.data for p in (parents if type(parents) is tuple else (parents,))][:4]
     if arg is not None:
         inputs.append(arg)

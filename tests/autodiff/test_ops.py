@@ -23,6 +23,7 @@ REFERENCE = {
     "neg": lambda xs, a: -xs[0],
     "add_const": lambda xs, a: xs[0] + a,
     "mul_const": lambda xs, a: xs[0] * a,
+    "div_const": lambda xs, a: xs[0] / a,
     "pow": lambda xs, a: xs[0] ** a,
     "powv": lambda xs, a: xs[0] ** xs[1],
     "abs": lambda xs, a: abs(xs[0]),
@@ -106,7 +107,7 @@ def test_value_methods_and_operators_use_the_table(name):
     x, y = Value(1.5), Value(0.5)
     made_by = {
         "add": x + y, "sub": x - y, "mul": x * y, "div": x / y, "neg": -x, "add_const": x + 2,
-        "mul_const": x * 2, "pow": x ** 2, "powv": x ** y, "abs": abs(x),
+        "mul_const": x * 2, "div_const": x / 2, "pow": x ** 2, "powv": x ** y, "abs": abs(x),
         "leaky_relu": x.leaky_relu(), "sum": autodiff.sum([x, y]), "dot": autodiff.dot([x], [y]),
         "logsumexp": autodiff.logsumexp([x, y]),
     }

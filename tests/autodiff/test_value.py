@@ -185,3 +185,16 @@ def test_nary_functions_are_one_node():
     assert z.op.name == "dot" and len(z.parents) == 101 and z.data == 27.0
     assert autodiff.logsumexp(xs).op.name == "logsumexp"
     assert autodiff.sum([]).data == 0.0
+
+
+# x + c, x - c and x * c with a float c go straight to node making, which refuses a result that is not
+# finite; a constant that is itself inf or nan must still be named as bad input (ValueError), not as an
+# overflow.
+@pytest.mark.parametrize("constant", [math.inf, -math.inf, math.nan])
+@pytest.mark.parametrize("combine", [lambda x, c: x + c, lambda x, c: c + x, lambda x, c: x - c,
+                                     lambda x, c: x * c, lambda x, c: c * x],
+                         ids=["x+c", "c+x", "x-c", "x*c", "c*x"])
+@pytest.mark.parametrize("x", [0.0, 2.0])
+def test_an_infinite_or_nan_constant_is_bad_input(x, combine, constant):
+    with pytest.raises(ValueError, match="must be finite"):
+        combine(Value(x), constant)

@@ -37,7 +37,7 @@ def test_one_sample_is_the_mean_over_outputs():
 def test_loss_is_one_value_with_a_single_sum_node():
     loss = losses.mse([[Value(1.0), Value(2.0)], [Value(3.0), Value(4.0)]], [[0, 0], [0, 0]])
     assert isinstance(loss, Value)
-    assert loss.op.name == "div" and loss.parents[0].op.name == "sum" and len(loss.parents[0].parents) == 4
+    assert loss.op.name == "div_const" and loss.arg == 4 and loss.parents[0].op.name == "sum" and len(loss.parents[0].parents) == 4
 
 
 def test_binary_cross_entropy_values_and_clipping():
