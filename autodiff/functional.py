@@ -63,12 +63,12 @@ def dot(weights, inputs, bias=None) -> Value:
     return _dot_node(_values(weights, "dot (weights)"), x, list(map(_get_data, x)), bias, "dot")
 
 
-def _dot_node(w: tuple, x: tuple, x_data: list, bias, who: str) -> Value:
+def _dot_node(w, x: tuple, x_data: list, bias, who: str) -> Value:
     """The node w . x + b for checked Values w and x (x_data: their data); numbers as bias become leaves."""
     if len(w) != len(x):
         raise ValueError(f"{who}: {len(w)} weights but {len(x)} inputs; they must be equally many")
     if bias is None:
-        return _make(DOT, w + x, None, dot_value(map(_get_data, w), x_data)) if w else Value(0.0)
+        return _make(DOT, (*w, *x), None, dot_value(map(_get_data, w), x_data)) if w else Value(0.0)
     if not isinstance(bias, Value):
         bias = _value(bias, f"{who} (bias)")
     return _make(DOT, (*w, *x, bias), None, dot_value(map(_get_data, w), x_data, bias.data))
@@ -99,23 +99,24 @@ def dots(weight_rows, inputs, biases=None, *, activation=None, scopes=None) -> l
     rows = _rows(weight_rows, "weight_rows")
     biases = [None] * len(rows) if biases is None else _rows(biases, "biases", len(rows))
     scopes = [None] * len(rows) if scopes is None else _rows(scopes, "scopes", len(rows))
-    one_node = activation is None or activation in _ONE_NODE_METHODS  # Value.relu & co: one node each
+    if not all(map(isinstance, scopes, _ALL_SCOPES)):
+        scope = next(s for s in scopes if not isinstance(s, _SCOPES[0]))
+        raise TypeError(f"dots: scopes must be Scope objects or None, got {type(scope).__name__}: {scope!r}")
+    # Rows of Values with Value biases (or none) and an activation that makes one node (Value.relu
+    # and the like, or none) are built in the caller's mode, and their nodes are put in the row's
+    # scope directly: the same nodes as inside the scope, without entering it for every row.
+    direct = (activation is None or activation in _ONE_NODE_METHODS) and all(map(isinstance, biases, _ALL_BIASES))
     record = _MODE.get().record
     out = []
     for row, bias, scope in zip(rows, biases, scopes):
-        if scope is not None and not isinstance(scope, Scope):
-            raise TypeError(f"dots: scopes must be Scope objects or None, got {type(scope).__name__}: {scope!r}")
-        if one_node and type(row) in _SEQUENCES and all(map(isinstance, row, _ALL_VALUES)) \
-                and (bias is None or isinstance(bias, Value)):
-            # The common case: the row makes just its dot node (and its activation node). Put them in
-            # the row's scope directly: the same nodes as inside the scope, without entering it.
-            node = _dot_node(tuple(row), x, x_data, bias, "dots")
+        if direct and type(row) in _SEQUENCES and all(map(isinstance, row, _ALL_VALUES)):
+            node = _dot_node(row, x, x_data, bias, "dots")
             result = node if activation is None else activation(node)
             if scope is not None:
                 node._scope = result._scope = scope
             out.append(result)
             continue
-        # Constants to make, or an activation that may make any number of nodes: inside the scope.
+        # Numbers to make into leaves, or an activation that may make any number of nodes: in the scope.
         token = None if scope is None else _MODE.set(scope._modes[record])
         try:
             node = _dot_node(_values(row, "dots (a weight row)"), x, x_data, bias, "dots")
@@ -127,6 +128,8 @@ def dots(weight_rows, inputs, biases=None, *, activation=None, scopes=None) -> l
 
 
 _SEQUENCES = (list, tuple)
+_SCOPES, _BIASES = (Scope, type(None)), (Value, type(None))
+_ALL_SCOPES, _ALL_BIASES = repeat(_SCOPES), repeat(_BIASES)  # isinstance's second argument, for map()
 
 
 def _value(item, what) -> Value:
