@@ -140,7 +140,9 @@ def _reverse_pass(root, seed: float, into_grad: bool) -> None:
                 locals_ = node._op.partials([p.data for p in parents], node.data, node._arg)
                 for parent, local in zip(parents, locals_):
                     parent._acc += grad * local
-        if not all(map(isfinite, map(_get_acc, leaves))):  # a sum of finite shares can still overflow
+        # A sum of finite shares can still overflow. (Their total is finite when they all are, so
+        # that one C-speed sum is the check, unless the total itself overflows: then look closer.)
+        if not isfinite(sum(map(_get_acc, leaves))) and not all(map(isfinite, map(_get_acc, leaves))):
             node = next(leaf for leaf in leaves if not isfinite(leaf._acc))
             raise OverflowError(f"the gradient reaching this leaf is {node._acc!r}; "
                                 f"the graph's values are too large for floats")
