@@ -48,9 +48,11 @@ def _is_number(x) -> bool:
 
 def _as_batch(outputs, name) -> tuple[list, bool]:
     """(list of samples, each a list of Values/numbers; True if ``outputs`` was a batch)."""
-    if isinstance(outputs, Value) or _is_number(outputs):
+    if isinstance(outputs, Value):
         return [[outputs]], False
     if not _is_seq(outputs):
+        if _is_number(outputs):
+            return [[outputs]], False
         raise ValueError(f"{name}: outputs must be a list of Values or a list of such lists, "
                          f"got {type(outputs).__name__}")
     if len(outputs) == 0:
