@@ -3,7 +3,10 @@
 An op's ``forward(xs, arg)`` takes a tuple of floats (and the op's argument,
 e.g. an exponent) and returns a float, raising a clear error outside its
 domain. (A result that is not finite, like 1e200 * 1e200, is refused in one
-place for every op: where a node is made, ``value._make``.) Its ``partials(xs, out, arg)`` returns d(out)/d(x_i) for every input.
+place for every op: where a node is made, ``value._make``.) Its
+``partials(xs, out, arg)`` returns d(out)/d(x_i) for every input. A one-input
+op is written on a bare input instead (``forward1``, ``derivative1``; see
+``Op.one_input``), and its tuple forms are made from those.
 Partials are written with arithmetic that works on floats AND on Values:
 ``backward`` runs them on floats (fast), and ``gradients(create_graph=True)``
 runs the very same rules on Values, which is how higher-order derivatives
