@@ -105,7 +105,7 @@ def dots(weight_rows, inputs, biases=None, *, activation=None, scopes=None) -> l
     # Rows of Values with Value biases (or none) and an activation that makes one node (Value.relu
     # and the like, or none) are built in the caller's mode, and their nodes are put in the row's
     # scope directly: the same nodes as inside the scope, without entering it for every row.
-    direct = (activation is None or activation in _ONE_NODE_METHODS) and all(map(isinstance, biases, _ALL_BIASES))
+    direct = _makes_one_node(activation) and all(map(isinstance, biases, _ALL_BIASES))
     record = _MODE.get().record
     out = []
     for row, bias, scope in zip(rows, biases, scopes):
@@ -125,6 +125,14 @@ def dots(weight_rows, inputs, biases=None, *, activation=None, scopes=None) -> l
             if token is not None:
                 _MODE.reset(token)
     return out
+
+
+def _makes_one_node(activation) -> bool:
+    """True for no activation and for Value's own op methods (Value.relu, ...): each makes one node."""
+    try:
+        return activation is None or activation in _ONE_NODE_METHODS
+    except TypeError:  # an unhashable callable: not one of them
+        return False
 
 
 _SEQUENCES = (list, tuple)

@@ -72,3 +72,20 @@ def test_an_error_inside_a_row_restores_the_scope():
     with pytest.raises(OverflowError):
         autodiff.dots([[1.0]], [1e200], [0.0], activation=lambda z: z * 1e200, scopes=[Scope("n")])
     assert autodiff.current_scope() is None
+
+
+class _UnhashableRelu:
+    """A callable activation that cannot go in a set (it defines __eq__ without __hash__)."""
+
+    def __eq__(self, other):
+        return isinstance(other, _UnhashableRelu)
+
+    def __call__(self, z):
+        return z.relu()
+
+
+def test_an_unhashable_activation_works_like_any_callable():
+    scope = Scope("n")
+    (out,) = autodiff.dots([[Value(2.0)]], [Value(-3.0)], [Value(1.0)], activation=_UnhashableRelu(), scopes=[scope])
+    assert out.data == 0.0 and out.op is autodiff.get_op("relu")
+    assert out.scope is scope and out.parents[0].scope is scope
