@@ -100,7 +100,7 @@ def dots(weight_rows, inputs, biases=None, *, activation=None, scopes=None) -> l
     biases = [None] * len(rows) if biases is None else _rows(biases, "biases", len(rows))
     scopes = [None] * len(rows) if scopes is None else _rows(scopes, "scopes", len(rows))
     if not all(map(isinstance, scopes, _ALL_SCOPES)):
-        scope = next(s for s in scopes if not isinstance(s, _SCOPES[0]))
+        scope = next(s for s in scopes if not isinstance(s, _SCOPES))
         raise TypeError(f"dots: scopes must be Scope objects or None, got {type(scope).__name__}: {scope!r}")
     # Rows of Values with Value biases (or none) and an activation that makes one node (Value.relu
     # and the like, or none) are built in the caller's mode, and their nodes are put in the row's

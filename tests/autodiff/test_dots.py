@@ -57,6 +57,7 @@ def test_numbers_become_leaves_and_no_bias_is_allowed():
     (lambda: autodiff.dots([[1.0, 2.0]], [1.0]), ValueError, ["2 weights", "1 inputs"]),
     (lambda: autodiff.dots([[1.0]], [1.0], [0.0, 0.0]), ValueError, ["1 weight rows", "2 biases"]),
     (lambda: autodiff.dots([[1.0]], [1.0], scopes=["n"]), TypeError, ["Scope", "str"]),
+    (lambda: autodiff.dots([[1.0], [2.0]], [1.0], scopes=[None, "n"]), TypeError, ["Scope", "str"]),
     (lambda: autodiff.dots([[1.0]], [1.0], ["b"]), TypeError, ["bias", "str"]),
     (lambda: autodiff.dots(5, [1.0]), TypeError, ["weight_rows", "int"]),
     (lambda: autodiff.dots([["w"]], [1.0]), TypeError, ["str"]),
