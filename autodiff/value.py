@@ -218,8 +218,7 @@ class Value:
         if isinstance(other, Value):
             return _binary(DIV, self, other)
         # x / c: the constant stays the op's argument (x / 2.0 is exactly x * 0.5, but x / 3.0 is not x * (1/3))
-        constant = _constant_number(other)
-        return NotImplemented if constant is None else _unary(DIV_CONST, self, constant)
+        return _with_constant(DIV_CONST, self, other)
 
     def __rtruediv__(self, other):
         return _binary(DIV, other, self)
@@ -301,7 +300,7 @@ def _constant(number):
 
 
 def _with_constant(op: Op, x: "Value", number):
-    """x + c or x * c: the constant rides along as the op's argument."""
+    """x + c, x * c or x / c: the constant rides along as the op's argument."""
     constant = _constant_number(number)
     return NotImplemented if constant is None else _unary(op, x, constant)
 
