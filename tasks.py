@@ -1,18 +1,22 @@
 #!/usr/bin/env python3
-"""Set up scalargrad in ./.venv and run the demo or the tests.
+"""Set up chaingrad in ./.venv and run the demo or the tests.
 
 Needs nothing but python3, so it works on a fresh Debian/Ubuntu machine:
 
     python3 tasks.py demo    # set up, then run the tour (xor, blobs, worked example)
     python3 tasks.py test    # set up, then run the whole test suite
-    python3 tasks.py setup   # only set up
+    python3 tasks.py setup   # only set up (what the tests need)
 
 Setup creates .venv (installing Debian's python3-venv first when that is
 missing and we are root), installs the Graphviz `dot` program with apt-get
 when we are root (otherwise it says how; everything but rendering pictures
-still works), and installs this package with its extras into .venv.
+still works), and installs this package into .venv: the demo with only what
+it needs (the `plot` extra), the tests with the `dev` extra and PyTorch's CPU
+build (for the bridge's tests). The tests are lint (ruff), types (mypy),
+doctests, unit and property tests and the notebooks.
 Extra arguments after `test` go to pytest, after `demo` to the tour.
 """
+
 import os
 import shutil
 import subprocess
@@ -23,8 +27,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent
 VENV = ROOT / ".venv"
 PYTHON = VENV / ("Scripts/python.exe" if os.name == "nt" else "bin/python")
-STAMP = VENV / ".scalargrad-installed"
-EXTRAS = ".[dev,plot]"
+# What each task installs; a stamp per set records that it is installed.
+EXTRAS = {"demo": ".[plot]", "test": ".[dev]"}
+# The CPU build, exactly this version: a looser pin makes pip fetch a multi-GB CUDA build.
+TORCH = "torch==2.13.0"
 
 DOT_ADVICE = """\
 The Graphviz `dot` program is missing: pictures are saved as .gv source only.
@@ -72,8 +78,10 @@ def ensure_venv():
         shutil.rmtree(VENV, ignore_errors=True)
         version = f"python3.{sys.version_info.minor}-venv"
         if not apt_install("python3-venv", version):
-            sys.exit(f"Could not create .venv ({error}).\n"
-                     f"On Debian/Ubuntu run: sudo apt-get install -y python3-venv, then try again.")
+            sys.exit(
+                f"Could not create .venv ({error}).\n"
+                f"On Debian/Ubuntu run: sudo apt-get install -y python3-venv, then try again."
+            )
         venv.create(VENV, with_pip=True)
 
 
@@ -88,30 +96,44 @@ def ensure_dot():
         say(DOT_ADVICE)
 
 
-def ensure_package():
-    # Reinstall only when the dependency list changed since the last install.
-    if STAMP.exists() and STAMP.stat().st_mtime >= (ROOT / "pyproject.toml").stat().st_mtime:
+def ensure_package(task):
+    # Reinstall only when the dependency list changed since the last install for this task.
+    stamp = VENV / f".chaingrad-installed-{task}"
+    if stamp.exists() and stamp.stat().st_mtime >= (ROOT / "pyproject.toml").stat().st_mtime:
         return
     run(PYTHON, "-m", "pip", "install", "-q", "--upgrade", "pip")
-    run(PYTHON, "-m", "pip", "install", "-q", "-e", EXTRAS, cwd=ROOT)
-    STAMP.touch()
+    run(PYTHON, "-m", "pip", "install", "-q", "-e", EXTRAS[task], cwd=ROOT)
+    if task == "test":
+        try:
+            run(PYTHON, "-m", "pip", "install", "-q", TORCH)
+        except subprocess.CalledProcessError:
+            say(f"Could not install {TORCH}: the PyTorch bridge's tests will be skipped.")
+    stamp.touch()
 
 
-def setup():
+def setup(task="test"):
     ensure_venv()
     ensure_dot()
-    ensure_package()
+    ensure_package(task)
+
+
+def run_tests(pytest_args):
+    """Lint and format first (quick, and they name the line), then pytest with doctests."""
+    if not pytest_args:
+        run(PYTHON, "-m", "ruff", "check", ".", cwd=ROOT)
+        run(PYTHON, "-m", "ruff", "format", "--check", ".", cwd=ROOT)
+    run(PYTHON, "-m", "pytest", *pytest_args, cwd=ROOT)
 
 
 def main(argv):
     if not argv or argv[0] not in {"demo", "test", "setup"}:
         sys.exit(__doc__)
     task, rest = argv[0], argv[1:]
-    setup()
+    setup("demo" if task == "demo" else "test")
     if task == "demo":
         run(PYTHON, ROOT / "examples" / "tour.py", *rest, cwd=ROOT)
     elif task == "test":
-        run(PYTHON, "-m", "pytest", *rest, cwd=ROOT)
+        run_tests(rest)
 
 
 if __name__ == "__main__":

@@ -12,6 +12,7 @@ and its local derivatives side by side; ``backward`` is one iterative pass in
 reverse topological order; the same derivative rules run on Values for
 higher-order gradients (``grad(grad(f))``).
 """
+
 from .functional import dot, dots, grad, hessian, log_softmax, logsumexp, softmax, sum, value_and_grad
 from .gradcheck import GradcheckError, gradcheck, numeric_gradients
 from .graph import gradients, nodes, topological_order, zero_grad
@@ -20,11 +21,35 @@ from .value import Scope, Value, apply, current_scope, is_grad_enabled, no_grad,
 
 __all__ = [
     "Value",
-    "sum", "dot", "dots", "logsumexp", "softmax", "log_softmax",
-    "grad", "value_and_grad", "gradients", "hessian",
-    "gradcheck", "GradcheckError", "numeric_gradients",
-    "no_grad", "is_grad_enabled", "scope", "Scope", "current_scope",
-    "zero_grad", "nodes", "topological_order",
-    "Op", "OPS", "Domain", "REAL", "POSITIVE", "NONZERO", "define_op", "get_op", "apply",
+    "sum",
+    "dot",
+    "dots",
+    "logsumexp",
+    "softmax",
+    "log_softmax",
+    "grad",
+    "value_and_grad",
+    "gradients",
+    "hessian",
+    "gradcheck",
+    "GradcheckError",
+    "numeric_gradients",
+    "no_grad",
+    "is_grad_enabled",
+    "scope",
+    "Scope",
+    "current_scope",
+    "zero_grad",
+    "nodes",
+    "topological_order",
+    "Op",
+    "OPS",
+    "Domain",
+    "REAL",
+    "POSITIVE",
+    "NONZERO",
+    "define_op",
+    "get_op",
+    "apply",
 ]
 __version__ = "0.1.0"

@@ -1,4 +1,5 @@
 """Functions over many Values (each ONE node), and derivatives as functions."""
+
 from __future__ import annotations
 
 import functools
@@ -21,8 +22,9 @@ def _values(items, what) -> tuple:
         try:
             items = tuple(items)
         except TypeError:
-            raise TypeError(f"{what} takes a list of Values or numbers, "
-                            f"got {type(items).__name__}: {items!r}") from None
+            raise TypeError(
+                f"{what} takes a list of Values or numbers, got {type(items).__name__}: {items!r}"
+            ) from None
     if all(map(isinstance, items, _ALL_VALUES)):  # the common case, checked at C speed
         return items
     return tuple(x if isinstance(x, Value) else Value(x) for x in items)

@@ -1,4 +1,5 @@
 """Gradient checking: backward against central differences, with a readable report."""
+
 from __future__ import annotations
 
 from .graph import gradients
@@ -59,12 +60,15 @@ def gradcheck(f, *inputs, eps=1e-6, atol=1e-5, rtol=1e-3) -> bool:
         error, tolerance = abs(a - n), atol + rtol * abs(n)
         bad = not error <= tolerance
         failed |= bad
-        rows.append((f"{'> ' if bad else '  '}{i}", f"{x:.6g}", f"{a:.10g}", f"{n:.10g}", f"{error:.3g}",
-                     f"{tolerance:.3g}"))
+        rows.append(
+            (f"{'> ' if bad else '  '}{i}", f"{x:.6g}", f"{a:.10g}", f"{n:.10g}", f"{error:.3g}", f"{tolerance:.3g}")
+        )
     if failed:
         name = getattr(f, "__name__", "f")
-        raise GradcheckError(f"gradcheck failed for {name}: backward disagrees with central differences "
-                             f"(eps={eps}, atol={atol}, rtol={rtol}); rows marked > fail\n" + _table(rows))
+        raise GradcheckError(
+            f"gradcheck failed for {name}: backward disagrees with central differences "
+            f"(eps={eps}, atol={atol}, rtol={rtol}); rows marked > fail\n" + _table(rows)
+        )
     return True
 
 

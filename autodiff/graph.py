@@ -6,6 +6,7 @@ never see each other's leftovers: that is why a second ``backward()`` adds
 exactly the same gradients again (micrograd's x*x*x doubles wrongly because its
 intermediate grads leak from one call into the next).
 """
+
 from __future__ import annotations
 
 import math
@@ -118,8 +119,9 @@ def _reverse_pass(root, seed: float, into_grad: bool) -> None:
         for node in reversed(ops):
             grad = node._acc
             if not isfinite(grad):
-                raise OverflowError(f"the gradient reaching this node is {grad!r}; "
-                                    f"the graph's values are too large for floats")
+                raise OverflowError(
+                    f"the gradient reaching this node is {grad!r}; the graph's values are too large for floats"
+                )
             if into_grad:
                 node.grad += grad
             if grad == 0.0:
@@ -131,7 +133,7 @@ def _reverse_pass(root, seed: float, into_grad: bool) -> None:
                 # the dot op's rule (ops._dot_partials: d/dw_i = x_i, d/dx_i = w_i, d/db = 1)
                 # written out here, without building the partials tuple: networks are mostly dots
                 n = len(parents) // 2
-                for w, x in zip(parents[:n], parents[n:2 * n]):
+                for w, x in zip(parents[:n], parents[n : 2 * n]):
                     w._acc += grad * x.data
                     x._acc += grad * w.data
                 if len(parents) % 2:
@@ -144,8 +146,9 @@ def _reverse_pass(root, seed: float, into_grad: bool) -> None:
         # that one C-speed sum is the check, unless the total itself overflows: then look closer.)
         if not isfinite(sum(map(_get_acc, leaves))) and not all(map(isfinite, map(_get_acc, leaves))):
             node = next(leaf for leaf in leaves if not isfinite(leaf._acc))
-            raise OverflowError(f"the gradient reaching this leaf is {node._acc!r}; "
-                                f"the graph's values are too large for floats")
+            raise OverflowError(
+                f"the gradient reaching this leaf is {node._acc!r}; the graph's values are too large for floats"
+            )
     except (ArithmeticError, ValueError) as error:
         raise type(error)(f"backward through {_describe(node)}: {error}") from error
     if into_grad:
@@ -224,7 +227,8 @@ def _reverse_pass_on_values(root) -> None:
                 if type(local) is float and local == 0.0:
                     continue
                 contribution = grad * local
-                parent._acc = contribution if type(parent._acc) is float and parent._acc == 0.0 \
-                    else parent._acc + contribution
+                parent._acc = (
+                    contribution if type(parent._acc) is float and parent._acc == 0.0 else parent._acc + contribution
+                )
     finally:
         _MODE.reset(token)

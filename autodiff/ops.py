@@ -16,12 +16,13 @@ Each op also declares its ``domains``: where each input is valid and smooth.
 The Hypothesis strategies in ``autodiff.testing`` sample from them, and the
 tests enumerate ``OPS``, so a new op is gradient-checked the day it is added.
 """
+
 from __future__ import annotations
 
 import math
 import operator
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Callable, Optional, Sequence
 
 __all__ = ["Domain", "Op", "OPS", "REAL", "POSITIVE", "NONZERO", "define_op", "get_op"]
 
@@ -37,7 +38,7 @@ class Domain:
         text: how to say it to a person.
     """
 
-    low: Optional[float] = None
+    low: float | None = None
     avoid: tuple = ()
     bound: float = 10.0
     text: str = "any real number"
@@ -66,8 +67,18 @@ class Op:
             tuple either way); build such an op with ``Op.one_input``.
     """
 
-    __slots__ = ("name", "symbol", "arity", "forward", "partials", "domains", "sample_args", "doc",
-                 "forward1", "derivative1")
+    __slots__ = (
+        "name",
+        "symbol",
+        "arity",
+        "forward",
+        "partials",
+        "domains",
+        "sample_args",
+        "doc",
+        "forward1",
+        "derivative1",
+    )
 
     def __init__(self, name, symbol, arity, forward, partials, domains, sample_args=None, doc=""):
         self.name = name
@@ -84,10 +95,18 @@ class Op:
             self.derivative1 = lambda x, out, arg: partials((x,), out, arg)[0]
 
     @classmethod
-    def one_input(cls, name, symbol, forward1, derivative1, domain, sample_args=None, doc="") -> "Op":
+    def one_input(cls, name, symbol, forward1, derivative1, domain, sample_args=None, doc="") -> Op:
         """A one-input op from its rules on a bare input (see ``forward1``, ``derivative1``)."""
-        op = cls(name, symbol, 1, lambda xs, arg: forward1(xs[0], arg),
-                 lambda xs, out, arg: (derivative1(xs[0], out, arg),), (domain,), sample_args, doc)
+        op = cls(
+            name,
+            symbol,
+            1,
+            lambda xs, arg: forward1(xs[0], arg),
+            lambda xs, out, arg: (derivative1(xs[0], out, arg),),
+            (domain,),
+            sample_args,
+            doc,
+        )
         op.forward1, op.derivative1 = forward1, derivative1
         return op
 
@@ -188,8 +207,9 @@ def _add_const_forward(x, arg):
     return x + arg
 
 
-ADD_CONST = _register(Op.one_input("add_const", "+", _add_const_forward, lambda x, out, arg: 1.0, REAL,
-                                   sample_args=(0.5, -2.0)))
+ADD_CONST = _register(
+    Op.one_input("add_const", "+", _add_const_forward, lambda x, out, arg: 1.0, REAL, sample_args=(0.5, -2.0))
+)
 
 
 def _mul_const_forward(x, arg):
@@ -197,8 +217,9 @@ def _mul_const_forward(x, arg):
     return x * arg
 
 
-MUL_CONST = _register(Op.one_input("mul_const", "×", _mul_const_forward, lambda x, out, arg: arg, REAL,
-                                   sample_args=(3.0, -0.5)))
+MUL_CONST = _register(
+    Op.one_input("mul_const", "×", _mul_const_forward, lambda x, out, arg: arg, REAL, sample_args=(3.0, -0.5))
+)
 
 
 def _div_forward(xs, arg):
@@ -210,8 +231,9 @@ def _div_forward(xs, arg):
 
 
 # d(x/y)/dx = 1/y, d(x/y)/dy = -x/y**2
-DIV = _register(Op("div", "÷", 2, _div_forward,
-                   lambda xs, out, arg: (1.0 / xs[1], -xs[0] / (xs[1] * xs[1])), (REAL, NONZERO)))
+DIV = _register(
+    Op("div", "÷", 2, _div_forward, lambda xs, out, arg: (1.0 / xs[1], -xs[0] / (xs[1] * xs[1])), (REAL, NONZERO))
+)
 
 
 def _div_const_forward(x, arg):
@@ -221,8 +243,9 @@ def _div_const_forward(x, arg):
     return x / arg
 
 
-DIV_CONST = _register(Op.one_input("div_const", "÷", _div_const_forward, lambda x, out, arg: 1.0 / arg, REAL,
-                                   sample_args=(2.0, -0.5, 3)))
+DIV_CONST = _register(
+    Op.one_input("div_const", "÷", _div_const_forward, lambda x, out, arg: 1.0 / arg, REAL, sample_args=(2.0, -0.5, 3))
+)
 
 
 def _neg_forward(x, arg):
@@ -240,7 +263,7 @@ def _pow_forward(x, arg):
     if x == 0 and arg < 0:
         raise ZeroDivisionError(f"pow: zero to a negative power ({x!r} ** {arg!r})")
     try:
-        return x ** arg
+        return x**arg
     except OverflowError as error:
         raise OverflowError(f"pow overflowed: {x!r} ** {arg!r} is too large for a float") from error
 
@@ -250,9 +273,16 @@ def _pow_derivative(x, out, arg):
     return arg * x ** (arg - 1) if arg != 0 else 0.0
 
 
-POW = _register(Op.one_input("pow", "**", _pow_forward, _pow_derivative,
-                             Domain(low=0.0, bound=5.0, text="x > 0 (x < 0 only for whole exponents)"),
-                             sample_args=(2, 3, -1, 0.5, -1.5, 2.5)))
+POW = _register(
+    Op.one_input(
+        "pow",
+        "**",
+        _pow_forward,
+        _pow_derivative,
+        Domain(low=0.0, bound=5.0, text="x > 0 (x < 0 only for whole exponents)"),
+        sample_args=(2, 3, -1, 0.5, -1.5, 2.5),
+    )
+)
 
 
 def _powv_forward(xs, arg):
@@ -261,15 +291,22 @@ def _powv_forward(xs, arg):
     if x <= 0:
         raise ValueError(f"powv: a Value exponent needs a positive base, got base {x!r} (exponent {y!r})")
     try:
-        return x ** y
+        return x**y
     except OverflowError as error:
         raise OverflowError(f"powv overflowed: {x!r} ** {y!r} is too large for a float") from error
 
 
 # d(x**y)/dx = y * x**(y-1), d(x**y)/dy = x**y * log(x)
-POWV = _register(Op("powv", "**", 2, _powv_forward,
-                    lambda xs, out, arg: (xs[1] * xs[0] ** (xs[1] - 1.0), out * _log(xs[0])),
-                    (Domain(low=0.0, bound=5.0, text="x > 0"), Domain(bound=3.0))))
+POWV = _register(
+    Op(
+        "powv",
+        "**",
+        2,
+        _powv_forward,
+        lambda xs, out, arg: (xs[1] * xs[0] ** (xs[1] - 1.0), out * _log(xs[0])),
+        (Domain(low=0.0, bound=5.0, text="x > 0"), Domain(bound=3.0)),
+    )
+)
 
 
 def _abs_forward(x, arg):
@@ -278,8 +315,9 @@ def _abs_forward(x, arg):
 
 
 # The slope of |x| is the sign of x; at the kink x == 0 we take 0 (a subgradient).
-ABS = _register(Op.one_input("abs", "abs", _abs_forward,
-                             lambda x, out, arg: 1.0 if x > 0 else -1.0 if x < 0 else 0.0, KINK_AT_ZERO))
+ABS = _register(
+    Op.one_input("abs", "abs", _abs_forward, lambda x, out, arg: 1.0 if x > 0 else -1.0 if x < 0 else 0.0, KINK_AT_ZERO)
+)
 
 
 # ---------------------------------------------------------------- exp and log
@@ -340,8 +378,7 @@ def _relu_forward(x, arg):
     return x if x > 0 else 0.0
 
 
-RELU = _register(Op.one_input("relu", "relu", _relu_forward, lambda x, out, arg: 1.0 if x > 0 else 0.0,
-                              KINK_AT_ZERO))
+RELU = _register(Op.one_input("relu", "relu", _relu_forward, lambda x, out, arg: 1.0 if x > 0 else 0.0, KINK_AT_ZERO))
 
 
 def _leaky_relu_forward(x, arg):
@@ -349,9 +386,16 @@ def _leaky_relu_forward(x, arg):
     return x if x > 0 else arg * x
 
 
-LEAKY_RELU = _register(Op.one_input("leaky_relu", "leaky_relu", _leaky_relu_forward,
-                                    lambda x, out, arg: 1.0 if x > 0 else arg, KINK_AT_ZERO,
-                                    sample_args=(0.01, 0.2)))
+LEAKY_RELU = _register(
+    Op.one_input(
+        "leaky_relu",
+        "leaky_relu",
+        _leaky_relu_forward,
+        lambda x, out, arg: 1.0 if x > 0 else arg,
+        KINK_AT_ZERO,
+        sample_args=(0.01, 0.2),
+    )
+)
 
 
 def _softplus_forward(x, arg):
@@ -397,13 +441,13 @@ def dot_value(ws, xs, bias=None) -> float:
 def _dot_forward(xs, arg):
     """w . x + b: inputs are w_1..w_n, x_1..x_n and, when their count is odd, the bias b last"""
     n = len(xs) // 2
-    return dot_value(xs[:n], xs[n:2 * n], xs[-1] if len(xs) % 2 else None)
+    return dot_value(xs[:n], xs[n : 2 * n], xs[-1] if len(xs) % 2 else None)
 
 
 def _dot_partials(xs, out, arg):
     # d(w.x + b)/dw_i = x_i, d/dx_i = w_i, d/db = 1
     n = len(xs) // 2
-    return (*xs[n:2 * n], *xs[:n], 1.0)
+    return (*xs[n : 2 * n], *xs[:n], 1.0)
 
 
 DOT = _register(Op("dot", "Σ w·x+b", None, _dot_forward, _dot_partials, (REAL,)))
@@ -418,13 +462,23 @@ def _logsumexp_forward(xs, arg):
 
 
 # d logsumexp / dx_i = e**(x_i - out): the softmax, <= 1 so it never overflows.
-LOGSUMEXP = _register(Op("logsumexp", "logΣexp", None, _logsumexp_forward,
-                         lambda xs, out, arg: tuple(_exp(x - out) for x in xs), (REAL,)))
+LOGSUMEXP = _register(
+    Op("logsumexp", "logΣexp", None, _logsumexp_forward, lambda xs, out, arg: tuple(_exp(x - out) for x in xs), (REAL,))
+)
 
 
 # ---------------------------------------------------------------- your own ops
-def define_op(name: str, forward: Callable, derivative: Callable, *, domain: Domain | Sequence[Domain] = REAL,
-              symbol: str | None = None, arity: int = 1, sample_args=None, register: bool = True) -> Op:
+def define_op(
+    name: str,
+    forward: Callable,
+    derivative: Callable,
+    *,
+    domain: Domain | Sequence[Domain] = REAL,
+    symbol: str | None = None,
+    arity: int = 1,
+    sample_args=None,
+    register: bool = True,
+) -> Op:
     """Declare a new op that joins the table like a built-in one.
 
     Args:
@@ -457,11 +511,26 @@ def define_op(name: str, forward: Callable, derivative: Callable, *, domain: Dom
 
     doc = forward.__doc__ or ""
     if arity == 1:
-        op = Op.one_input(name, symbol or name, lambda x, arg: float(forward(x)),
-                          lambda x, out, arg: derivative(x, out), domains[0], sample_args, doc)
+        op = Op.one_input(
+            name,
+            symbol or name,
+            lambda x, arg: float(forward(x)),
+            lambda x, out, arg: derivative(x, out),
+            domains[0],
+            sample_args,
+            doc,
+        )
     else:
-        op = Op(name, symbol or name, arity, lambda xs, arg: float(forward(*xs)),
-                lambda xs, out, arg: tuple(derivative(*xs, out)), domains, sample_args, doc)
+        op = Op(
+            name,
+            symbol or name,
+            arity,
+            lambda xs, arg: float(forward(*xs)),
+            lambda xs, out, arg: tuple(derivative(*xs, out)),
+            domains,
+            sample_args,
+            doc,
+        )
     if register:
         from .value import Value, add_method
 

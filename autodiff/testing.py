@@ -21,20 +21,29 @@ Domain guards are built in, not filtered: an input too close to a kink, a
 pole or a domain edge is moved away from it by construction, so Hypothesis
 never has to throw examples away.
 """
+
 from __future__ import annotations
 
 try:
     from hypothesis import strategies as st
 except ImportError as error:  # pragma: no cover - depends on the environment
-    raise ImportError('autodiff.testing needs Hypothesis: pip install "scalargrad[testing]"') from error
+    raise ImportError('autodiff.testing needs Hypothesis: pip install "chaingrad[testing]"') from error
 
 from .gradcheck import gradcheck
 from .graph import gradients
 from .ops import OPS, Domain, Op
 from .value import Value
 
-__all__ = ["MARGIN", "GUARD", "floats_in", "op_inputs", "expressions", "Expression",
-           "assert_gradients_match", "assert_second_derivatives_match"]
+__all__ = [
+    "MARGIN",
+    "GUARD",
+    "floats_in",
+    "op_inputs",
+    "expressions",
+    "Expression",
+    "assert_gradients_match",
+    "assert_second_derivatives_match",
+]
 
 MARGIN = 1e-2
 """Distance kept from kinks and domain edges: far larger than the finite-difference step (about 1e-6)."""
@@ -54,8 +63,11 @@ def _guard(x: float, domain: Domain, margin: float) -> float:
     x = min(max(x, low), domain.bound)
     for point in domain.avoid:
         if abs(x - point) < margin:
-            x = point + margin if (x >= point and point + margin <= domain.bound) or point - margin < low \
+            x = (
+                point + margin
+                if (x >= point and point + margin <= domain.bound) or point - margin < low
                 else point - margin
+            )
     return x
 
 
@@ -68,7 +80,8 @@ def floats_in(domain: Domain, *, margin: float = MARGIN):
         >>> strategy = floats_in(POSITIVE)  # floats in [0.01, 10]
     """
     return st.floats(-domain.bound, domain.bound, allow_nan=False, allow_infinity=False).map(
-        lambda x: _guard(x, domain, margin))
+        lambda x: _guard(x, domain, margin)
+    )
 
 
 @st.composite
@@ -121,8 +134,9 @@ class Expression:
 
 
 @st.composite
-def expressions(draw, n_inputs: int = 2, *, max_steps: int = 8, ops=None, input_bound: float = 3.0,
-                guard: float = GUARD):
+def expressions(
+    draw, n_inputs: int = 2, *, max_steps: int = 8, ops=None, input_bound: float = 3.0, guard: float = GUARD
+):
     """``(expression, inputs)``: a random DAG over the op table and a point to evaluate it at.
 
     The DAG is built while evaluating it at the drawn inputs, so each domain
@@ -136,8 +150,9 @@ def expressions(draw, n_inputs: int = 2, *, max_steps: int = 8, ops=None, input_
         guard: the distance operands keep from kinks, poles and domain edges.
     """
     pool = sorted((ops if ops is not None else OPS.values()), key=lambda op: op.name)
-    xs = tuple(draw(st.lists(st.floats(-input_bound, input_bound, allow_nan=False), min_size=n_inputs,
-                             max_size=n_inputs)))
+    xs = tuple(
+        draw(st.lists(st.floats(-input_bound, input_bound, allow_nan=False), min_size=n_inputs, max_size=n_inputs))
+    )
     results = list(xs)
     steps = []
     for _ in range(draw(st.integers(1, max_steps))):
@@ -172,6 +187,7 @@ def assert_second_derivatives_match(f, *inputs, eps=1e-6, atol=1e-4, rtol=1e-3) 
     """Assert that d/dx_j (df/dx_i), differentiated through the gradient graph, equals
     central differences of df/dx_i, for every i and j."""
     for i in range(len(inputs)):
+
         def first_derivative(*values, i=i):
             g = gradients(f(*values), list(values), create_graph=True)[i]
             return g if isinstance(g, Value) else Value(g)  # a constant first derivative

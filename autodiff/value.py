@@ -7,6 +7,7 @@ then walks that graph once, in reverse, applying the chain rule.
 Values are compared by identity (``==`` and ``hash``), so they can live in
 sets and dicts; ``<``, ``<=``, ``>``, ``>=`` compare their data.
 """
+
 from __future__ import annotations
 
 import contextvars
@@ -16,8 +17,30 @@ import math
 import numbers
 
 from . import graph
-from .ops import (ABS, ADD, ADD_CONST, COS, DIV, DIV_CONST, EXP, LEAKY_RELU, LOG, MUL, MUL_CONST, NEG, POW, POWV,
-                  RELU, SIGMOID, SIN, SOFTPLUS, SQRT, SUB, TANH, Op)
+from .ops import (
+    ABS,
+    ADD,
+    ADD_CONST,
+    COS,
+    DIV,
+    DIV_CONST,
+    EXP,
+    LEAKY_RELU,
+    LOG,
+    MUL,
+    MUL_CONST,
+    NEG,
+    POW,
+    POWV,
+    RELU,
+    SIGMOID,
+    SIN,
+    SOFTPLUS,
+    SQRT,
+    SUB,
+    TANH,
+    Op,
+)
 
 __all__ = ["Value", "apply", "no_grad", "is_grad_enabled", "scope", "Scope", "current_scope"]
 
@@ -32,7 +55,7 @@ class _Mode:
 
     __slots__ = ("record", "scope")
 
-    def __init__(self, record: bool, scope: "Scope | None"):
+    def __init__(self, record: bool, scope: Scope | None):
         self.record = record
         self.scope = scope
 
@@ -46,14 +69,14 @@ class Scope:
 
     __slots__ = ("name", "parent", "_modes")
 
-    def __init__(self, name: str, parent: "Scope | None" = None):
+    def __init__(self, name: str, parent: Scope | None = None):
         self.name = name
         self.parent = parent
         # The two modes that put new Values in this scope, (not recording, recording),
         # built once: entering a scope then allocates nothing.
         self._modes = (_Mode(False, self), _Mode(True, self))
 
-    def path(self) -> list["Scope"]:
+    def path(self) -> list[Scope]:
         """This scope and its ancestors, outermost first."""
         chain, node = [], self
         while node is not None:
@@ -67,7 +90,7 @@ class Scope:
 
 # One context variable for both settings: one lookup per new node, and
 # thread- and asyncio-safe (each thread sees its own mode).
-_MODE: contextvars.ContextVar[_Mode] = contextvars.ContextVar("autodiff_mode", default=_Mode(True, None))
+_MODE: contextvars.ContextVar[_Mode] = contextvars.ContextVar("autodiff_mode", default=_Mode(True, None))  # noqa: B039 - a _Mode is never mutated
 
 
 def _is_real(data) -> bool:
@@ -79,8 +102,9 @@ def _is_real(data) -> bool:
 def _as_float(data, what="Value data") -> float:
     """A real number as a float; TypeError naming the type, ValueError if not finite."""
     if not _is_real(data):
-        raise TypeError(f"{what} must be a real number (int, float or numpy real scalar), "
-                        f"got {type(data).__name__}: {data!r}"[:300])
+        raise TypeError(
+            f"{what} must be a real number (int, float or numpy real scalar), got {type(data).__name__}: {data!r}"[:300]
+        )
     number = float(data)
     if not math.isfinite(number):
         raise _must_be_finite(what, number)
@@ -299,7 +323,7 @@ def _constant(number):
     return None if number is None else Value(number)
 
 
-def _with_constant(op: Op, x: "Value", number):
+def _with_constant(op: Op, x: Value, number):
     """x + c, x * c or x / c: the constant rides along as the op's argument."""
     constant = _constant_number(number)
     return NotImplemented if constant is None else _unary(op, x, constant)

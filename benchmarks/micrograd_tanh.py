@@ -7,6 +7,7 @@ forward from exponentials and a closure-based ``_backward`` that adds
 ``(1 - t**2) * out.grad`` into the input's grad. It is attached to
 ``micrograd.engine.Value`` only inside the benchmark worker process.
 """
+
 import math
 
 
@@ -15,10 +16,11 @@ def tanh(self):
 
     x = self.data
     t = (math.exp(2 * x) - 1) / (math.exp(2 * x) + 1)
-    out = Value(t, (self,), 'tanh')
+    out = Value(t, (self,), "tanh")
 
     def _backward():
         self.grad += (1 - t**2) * out.grad
+
     out._backward = _backward
 
     return out

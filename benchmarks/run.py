@@ -1,4 +1,4 @@
-"""Side-by-side benchmarks: scalargrad's autodiff/nn against micrograd 0.1.0.
+"""Side-by-side benchmarks: chaingrad's autodiff/nn against micrograd 0.1.0.
 
     python benchmarks/run.py                  # all workloads, 5 rounds (a few minutes)
     python benchmarks/run.py --quick          # small sizes, 2 rounds (about half a minute)
@@ -11,6 +11,7 @@ the median over rounds of that round's micrograd/ours time ratio. Memory
 (tracemalloc peak) is measured in separate worker runs, never in a timed one.
 See benchmarks/README.md for the workloads and how to read the table.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -27,13 +28,24 @@ WORKER = os.path.join(HERE, "worker.py")
 
 
 class Workload:
-    def __init__(self, key, kind, n, title, unit, target_speedup=None, target_memory=None, ours_only=False,
-                 steps=3, micrograd_tracemalloc=True):
-        self.key = key              # "W1-1e5"
-        self.kind = kind            # "W1": what the worker runs
-        self.n = n                  # chain length (W0, W1)
+    def __init__(
+        self,
+        key,
+        kind,
+        n,
+        title,
+        unit,
+        target_speedup=None,
+        target_memory=None,
+        ours_only=False,
+        steps=3,
+        micrograd_tracemalloc=True,
+    ):
+        self.key = key  # "W1-1e5"
+        self.kind = kind  # "W1": what the worker runs
+        self.n = n  # chain length (W0, W1)
         self.title = title
-        self.unit = unit            # what one "second" is per: "run", "step", "epoch"
+        self.unit = unit  # what one "second" is per: "run", "step", "epoch"
         self.target_speedup = target_speedup
         self.target_memory = target_memory  # ours/micrograd peak at most this
         self.ours_only = ours_only
@@ -45,14 +57,15 @@ class Workload:
 
 WORKLOADS = [
     Workload("W0-1e4", "W0", 10_000, "chain tanh(y*1.0001+0.5), N=1e4", "run", target_speedup=8),
-    Workload("W0-1e5", "W0", 100_000, "chain tanh(y*1.0001+0.5), N=1e5", "run", target_speedup=8,
-             micrograd_tracemalloc=False),
+    Workload(
+        "W0-1e5", "W0", 100_000, "chain tanh(y*1.0001+0.5), N=1e5", "run", target_speedup=8, micrograd_tracemalloc=False
+    ),
     Workload("W1-1e4", "W1", 10_000, "chain relu(y*1.0001+0.5), N=1e4", "run"),
-    Workload("W1-1e5", "W1", 100_000, "chain relu(y*1.0001+0.5), N=1e5", "run", target_speedup=8,
-             micrograd_tracemalloc=False),
+    Workload(
+        "W1-1e5", "W1", 100_000, "chain relu(y*1.0001+0.5), N=1e5", "run", target_speedup=8, micrograd_tracemalloc=False
+    ),
     Workload("W1-1e6", "W1", 1_000_000, "chain relu(y*1.0001+0.5), N=1e6", "run", ours_only=True),
-    Workload("W2", "W2", 0, "moons full-batch step, MLP(2,[16,16,1])", "step", target_speedup=50,
-             target_memory=1 / 3),
+    Workload("W2", "W2", 0, "moons full-batch step, MLP(2,[16,16,1])", "step", target_speedup=50, target_memory=1 / 3),
     Workload("W3", "W3", 0, "blobs per-sample SGD epoch, MLP(2,[10,10,2])", "epoch", target_speedup=8),
 ]
 QUICK = ["W0-1e4", "W1-1e4", "W2", "W3"]
@@ -60,8 +73,20 @@ QUICK = ["W0-1e4", "W1-1e4", "W2", "W3"]
 
 def run_worker(engine, workload, mode, timeout):
     """One measurement in a fresh process: a dict, or {"failed": "crash ..."}."""
-    command = [sys.executable, WORKER, "--engine", engine, "--workload", workload.kind, "--n", str(workload.n),
-               "--steps", str(workload.steps), "--mode", mode]
+    command = [
+        sys.executable,
+        WORKER,
+        "--engine",
+        engine,
+        "--workload",
+        workload.kind,
+        "--n",
+        str(workload.n),
+        "--steps",
+        str(workload.steps),
+        "--mode",
+        mode,
+    ]
     try:
         done = subprocess.run(command, capture_output=True, text=True, timeout=timeout)
     except subprocess.TimeoutExpired:
@@ -130,8 +155,20 @@ def summarize(workload, engine, times, mems):
 
 
 def table(results, workloads, rounds, memory_rounds):
-    header = ["workload", "engine", "time (median)", "nodes", "nodes/s", "GC share", "peak mem", "max RSS growth",
-              "speedup (median of rounds)", "speedup, CPU time", "memory ours/mg", "target"]
+    header = [
+        "workload",
+        "engine",
+        "time (median)",
+        "nodes",
+        "nodes/s",
+        "GC share",
+        "peak mem",
+        "max RSS growth",
+        "speedup (median of rounds)",
+        "speedup, CPU time",
+        "memory ours/mg",
+        "target",
+    ]
     lines = ["| " + " | ".join(header) + " |", "|" + "|".join("---" for _ in header) + "|"]
     verdicts = []
     for w in workloads:
@@ -139,30 +176,43 @@ def table(results, workloads, rounds, memory_rounds):
         engines = ["ours"] if w.ours_only else ["ours", "micrograd"]
         rows = {e: summarize(w, e, res[e]["time"], res[e]["memory"]) for e in engines}
         # per-round ratios: micrograd time / ours time, measured in the same round
-        speedups = [m["seconds"] / o["seconds"] for o, m in zip(res["ours"]["time"], res.get("micrograd", {}).get("time", []))
-                    if "failed" not in o and "failed" not in m]
-        memratios = [o["peak_bytes"] / m["peak_bytes"]
-                     for o, m in zip(res["ours"]["memory"], res.get("micrograd", {}).get("memory", []))
-                     if "failed" not in o and "failed" not in m]
-        cpu_speedups = [m["cpu_seconds"] / o["cpu_seconds"]
-                        for o, m in zip(res["ours"]["time"], res.get("micrograd", {}).get("time", []))
-                        if "failed" not in o and "failed" not in m]
+        speedups = [
+            m["seconds"] / o["seconds"]
+            for o, m in zip(res["ours"]["time"], res.get("micrograd", {}).get("time", []))
+            if "failed" not in o and "failed" not in m
+        ]
+        memratios = [
+            o["peak_bytes"] / m["peak_bytes"]
+            for o, m in zip(res["ours"]["memory"], res.get("micrograd", {}).get("memory", []))
+            if "failed" not in o and "failed" not in m
+        ]
+        cpu_speedups = [
+            m["cpu_seconds"] / o["cpu_seconds"]
+            for o, m in zip(res["ours"]["time"], res.get("micrograd", {}).get("time", []))
+            if "failed" not in o and "failed" not in m
+        ]
         speedup, memratio = median(speedups), median(memratios)
         cpu_speedup = median(cpu_speedups)
         memratio_note = ""
         if memratio is None and not w.ours_only and not w.micrograd_tracemalloc:
-            rss = [o["maxrss_delta_kb"] / m["maxrss_delta_kb"]
-                   for o, m in zip(res["ours"]["time"], res["micrograd"]["time"])
-                   if "failed" not in o and "failed" not in m and m["maxrss_delta_kb"] > 0]
+            rss = [
+                o["maxrss_delta_kb"] / m["maxrss_delta_kb"]
+                for o, m in zip(res["ours"]["time"], res["micrograd"]["time"])
+                if "failed" not in o and "failed" not in m and m["maxrss_delta_kb"] > 0
+            ]
             memratio, memratio_note = median(rss), " (RSS)"
         ours = rows["ours"]
         verdict = []
         if w.target_speedup:
-            verdict.append(f">= {w.target_speedup}x: " + ("-" if speedup is None else
-                                                           "PASS" if speedup >= w.target_speedup else "FAIL"))
+            verdict.append(
+                f">= {w.target_speedup}x: "
+                + ("-" if speedup is None else "PASS" if speedup >= w.target_speedup else "FAIL")
+            )
         if w.target_memory:
-            verdict.append(f"mem <= 1/{round(1 / w.target_memory)}: " + ("-" if memratio is None else
-                                                                      "PASS" if memratio <= w.target_memory else "FAIL"))
+            verdict.append(
+                f"mem <= 1/{round(1 / w.target_memory)}: "
+                + ("-" if memratio is None else "PASS" if memratio <= w.target_memory else "FAIL")
+            )
         if w.ours_only:
             verdict.append("works: " + ("PASS" if ours["ok"] == ours["runs"] and ours["runs"] else "FAIL"))
         verdicts.append((w.key, verdict))
@@ -178,17 +228,29 @@ def table(results, workloads, rounds, memory_rounds):
             elif r["peak"] is None and e == "micrograd" and not w.micrograd_tracemalloc:
                 peak_cell = "n/a (see README)"
             rss_cell = "-" if r["rss"] is None else f"{r['rss'] / 1024:.1f} MB"
-            cells = [w.key if e == "ours" else "", e, time_cell,
-                     fmt_count(r["nodes"]) + ("" if w.unit == "run" else f"/{w.unit}") if r["nodes"] else "-",
-                     fmt_count(r["nodes_per_s"]) if r["nodes_per_s"] else "-",
-                     "-" if r["gc_share"] is None else f"{100 * r['gc_share']:.0f}%",
-                     peak_cell, rss_cell]
+            cells = [
+                w.key if e == "ours" else "",
+                e,
+                time_cell,
+                fmt_count(r["nodes"]) + ("" if w.unit == "run" else f"/{w.unit}") if r["nodes"] else "-",
+                fmt_count(r["nodes_per_s"]) if r["nodes_per_s"] else "-",
+                "-" if r["gc_share"] is None else f"{100 * r['gc_share']:.0f}%",
+                peak_cell,
+                rss_cell,
+            ]
             if e == "ours":
-                cells += ["-" if w.ours_only else ("-" if speedup is None else
-                                                   f"{speedup:.1f}x ({len(speedups)} round{'' if len(speedups) == 1 else 's'})"),
-                          "-" if cpu_speedup is None else f"{cpu_speedup:.1f}x",
-                          "-" if memratio is None else f"{memratio:.2f}{memratio_note}",
-                          "; ".join(verdict) or "-"]
+                cells += [
+                    "-"
+                    if w.ours_only
+                    else (
+                        "-"
+                        if speedup is None
+                        else f"{speedup:.1f}x ({len(speedups)} round{'' if len(speedups) == 1 else 's'})"
+                    ),
+                    "-" if cpu_speedup is None else f"{cpu_speedup:.1f}x",
+                    "-" if memratio is None else f"{memratio:.2f}{memratio_note}",
+                    "; ".join(verdict) or "-",
+                ]
             else:
                 cells += ["", "", "", ""]
             lines.append("| " + " | ".join(cells) + " |")
@@ -196,12 +258,17 @@ def table(results, workloads, rounds, memory_rounds):
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(description="scalargrad vs micrograd 0.1.0, side by side, fresh process each")
+    parser = argparse.ArgumentParser(description="chaingrad vs micrograd 0.1.0, side by side, fresh process each")
     parser.add_argument("--rounds", type=int, default=None, help="timing rounds (default 5; 2 with --quick)")
-    parser.add_argument("--memory-rounds", type=int, default=1,
-                        help="tracemalloc rounds (default 1: its peaks are deterministic to a few KB; 0 skips)")
-    parser.add_argument("--quick", action="store_true",
-                        help=f"only {', '.join(QUICK)}, one measured step/epoch, 2 rounds")
+    parser.add_argument(
+        "--memory-rounds",
+        type=int,
+        default=1,
+        help="tracemalloc rounds (default 1: its peaks are deterministic to a few KB; 0 skips)",
+    )
+    parser.add_argument(
+        "--quick", action="store_true", help=f"only {', '.join(QUICK)}, one measured step/epoch, 2 rounds"
+    )
     parser.add_argument("--workloads", default="", help="comma list of keys (W1-1e5) or kinds (W1); default all")
     parser.add_argument("--timeout", type=float, default=900, help="seconds before one measurement counts as failed")
     parser.add_argument("--json", help="also write every raw measurement to this file")
@@ -210,8 +277,9 @@ def main(argv=None):
     try:
         import micrograd  # noqa: F401
     except ImportError:
-        raise SystemExit("micrograd is not installed: pip install micrograd==0.1.0 "
-                         "(it is in scalargrad's dev extra)") from None
+        raise SystemExit(
+            "micrograd is not installed: pip install micrograd==0.1.0 (it is in chaingrad's dev extra)"
+        ) from None
     workloads = select(args.workloads or (",".join(QUICK) if args.quick else ""))
     if args.quick:
         for w in workloads:
@@ -220,8 +288,10 @@ def main(argv=None):
     if rounds < 1:
         raise SystemExit("--rounds must be at least 1")
 
-    results = {w.key: {e: {"time": [], "memory": []} for e in (["ours"] if w.ours_only else ["ours", "micrograd"])}
-               for w in workloads}
+    results = {
+        w.key: {e: {"time": [], "memory": []} for e in (["ours"] if w.ours_only else ["ours", "micrograd"])}
+        for w in workloads
+    }
     started = time.perf_counter()
     for r in range(max(rounds, args.memory_rounds)):
         for w in workloads:
@@ -233,34 +303,50 @@ def main(argv=None):
                 for e in engines:
                     if mode == "memory" and e == "micrograd" and not w.micrograd_tracemalloc:
                         continue
-                    print(f"[{time.perf_counter() - started:6.0f} s] round {r + 1}/{rounds} {w.key} {e} {mode}",
-                          file=sys.stderr, flush=True)
+                    print(
+                        f"[{time.perf_counter() - started:6.0f} s] round {r + 1}/{rounds} {w.key} {e} {mode}",
+                        file=sys.stderr,
+                        flush=True,
+                    )
                     results[w.key][e][mode].append(run_worker(e, w, mode, args.timeout))
 
     text, verdicts = table(results, workloads, rounds, args.memory_rounds)
     try:
         from importlib.metadata import version
+
         mg_version = version("micrograd")
     except Exception:  # noqa: BLE001
         mg_version = "?"
-    print(f"scalargrad vs micrograd {mg_version} | Python {platform.python_version()} "
-          f"({platform.python_implementation()}) on {platform.machine()} | {rounds} timing round(s), "
-          f"{args.memory_rounds} memory round(s), every measurement in a fresh process")
+    print(
+        f"chaingrad vs micrograd {mg_version} | Python {platform.python_version()} "
+        f"({platform.python_implementation()}) on {platform.machine()} | {rounds} timing round(s), "
+        f"{args.memory_rounds} memory round(s), every measurement in a fresh process"
+    )
     print()
     print(text)
     print()
-    print("time: median seconds per run (W0, W1: forward+backward of the whole chain), per full-batch step "
-          "(W2: forward+backward+SGD, mean of the measured steps after 1 warm-up) or per epoch (W3).")
-    print("nodes: Values in the graph (leaves included), counted after the clock stopped. "
-          "GC share: part of the time spent in the cyclic garbage collector (gc.callbacks).")
-    print("peak mem: tracemalloc peak in a separate process (n/a: too slow under tracemalloc, see README). "
-          "max RSS growth: ru_maxrss after minus before the workload, in the timing runs.")
-    print("speedup: median over rounds of micrograd time / ours time measured in the same round (wall clock; "
-          "'CPU time' uses process CPU seconds, steadier on a busy machine; targets are judged on wall clock).")
+    print(
+        "time: median seconds per run (W0, W1: forward+backward of the whole chain), per full-batch step "
+        "(W2: forward+backward+SGD, mean of the measured steps after 1 warm-up) or per epoch (W3)."
+    )
+    print(
+        "nodes: Values in the graph (leaves included), counted after the clock stopped. "
+        "GC share: part of the time spent in the cyclic garbage collector (gc.callbacks)."
+    )
+    print(
+        "peak mem: tracemalloc peak in a separate process (n/a: too slow under tracemalloc, see README). "
+        "max RSS growth: ru_maxrss after minus before the workload, in the timing runs."
+    )
+    print(
+        "speedup: median over rounds of micrograd time / ours time measured in the same round (wall clock; "
+        "'CPU time' uses process CPU seconds, steadier on a busy machine; targets are judged on wall clock)."
+    )
     print("memory ours/mg: ours peak / micrograd peak (tracemalloc; marked (RSS) where only RSS growth compares).")
     if any(w.kind == "W0" for w in workloads):
-        print("micrograd 0.1.0 has no tanh: W0 gives it one in its own closure style "
-              "(benchmarks/micrograd_tanh.py, as in Karpathy's micrograd lecture).")
+        print(
+            "micrograd 0.1.0 has no tanh: W0 gives it one in its own closure style "
+            "(benchmarks/micrograd_tanh.py, as in Karpathy's micrograd lecture)."
+        )
     if args.json:
         with open(args.json, "w") as f:
             json.dump({w.key: results[w.key] for w in workloads}, f, indent=1)

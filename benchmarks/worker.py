@@ -20,6 +20,7 @@ Both engines get the same work, written the way a user of each would write it
 iterative walk of the graph (leaves, i.e. inputs, constants and parameters,
 included), so that the count costs nothing in the measured time.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -144,7 +145,7 @@ def moons_step_micrograd(k, X, y, model, _optimizer):
     losses = [(1 + -yi * scorei).relu() for yi, scorei in zip(y, scores)]
     data_loss = sum(losses) * (1.0 / len(losses))
     alpha = 1e-4
-    reg_loss = alpha * sum((p * p for p in model.parameters()))
+    reg_loss = alpha * sum(p * p for p in model.parameters())
     total_loss = data_loss + reg_loss
     model.zero_grad()
     total_loss.backward()

@@ -1,4 +1,5 @@
 """What every example shares: its command line, its output folder, saving pictures."""
+
 import argparse
 from pathlib import Path
 
@@ -11,8 +12,9 @@ def parse_args(doc, *, epochs=None, argv=None, extra=None):
         epochs: the default number of epochs, or None for an example that does not train.
         extra: a function adding the example's own options to the parser.
     """
-    parser = argparse.ArgumentParser(description=doc.strip().splitlines()[0],
-                                     formatter_class=argparse.ArgumentDefaultsHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=doc.strip().splitlines()[0], formatter_class=argparse.ArgumentDefaultsHelpFormatter
+    )
     parser.add_argument("--seed", type=int, default=0, help="seed of every random choice")
     parser.add_argument("--out", type=Path, default=Path("out"), help="folder for the pictures")
     if epochs is not None:

@@ -10,11 +10,12 @@ dp_0/dz = p_0(1 - p_0) and dp_1/dz = -p_0 p_1 (the Jacobian the notes call trick
 
 Run: python examples/activations.py [--out out]
 """
+
 import numpy as np
+from _common import parse_args, save_figure
 
 import autodiff
 import viz
-from _common import parse_args, save_figure
 
 NAMES = ("sigmoid", "tanh", "relu", "leaky_relu")
 
@@ -65,8 +66,12 @@ def main(argv=None):
             out.backward()
             values.append(out.data)
             slopes.append(v.grad)
-        print(f"{name:<10}  f  = " + ", ".join(f"{f:+.4f}" for f in values)
-              + "   f' = " + ", ".join(f"{d:+.4f}" for d in slopes))
+        print(
+            f"{name:<10}  f  = "
+            + ", ".join(f"{f:+.4f}" for f in values)
+            + "   f' = "
+            + ", ".join(f"{d:+.4f}" for d in slopes)
+        )
     probabilities = [p.data for p in autodiff.softmax([2.0, 1.0, 0.1])]
     print("softmax([2, 1, 0.1]) = [" + ", ".join(f"{p:.4f}" for p in probabilities) + f"], sum {sum(probabilities):g}")
     return {"names": [*NAMES, "softmax"], "softmax": probabilities}

@@ -12,8 +12,10 @@ The gradients at the end: dx1 = -1.5, dw1 = 1, dx2 = 0.5, dw2 = 0, db = 0.5.
 
 Run: python examples/backprop_slides.py [--out out]
 """
-import viz
+
 from _common import parse_args
+
+import viz
 from autodiff import Value
 
 
@@ -39,21 +41,21 @@ def main(argv=None):
     args = parse_args(__doc__, argv=argv)
     o, leaves = neuron()
     frames = viz.backprop_frames(o)
-    print(f"the classic neuron: o = tanh(x1*w1 + x2*w2 + b) = {o.data:.4f}; {len(frames)} frames "
-          f"(the seed, then one per operation)")
+    print(
+        f"the classic neuron: o = tanh(x1*w1 + x2*w2 + b) = {o.data:.4f}; {len(frames)} frames "
+        f"(the seed, then one per operation)"
+    )
     path = args.out / "backprop_slides.html"
     try:
         written = viz.save_frames(frames, path, title="Backprop through one tanh neuron")
         print(f"  wrote {written} ({len(frames)} slides; open it in a browser, step with the arrow keys)")
     except viz.GraphvizNotFound:
         folder = path.with_name(path.stem + "_frames")
-        print(f"  Graphviz `dot` is missing: wrote the {len(frames)} frames' sources into {folder}/ "
-              f"instead of {path}")
+        print(f"  Graphviz `dot` is missing: wrote the {len(frames)} frames' sources into {folder}/ instead of {path}")
         written = folder
     o.backward()
     print("gradients: " + ", ".join(f"d{name} = {v.grad:.4g}" for name, v in leaves.items()))
-    return {"path": written, "frames": len(frames), "o": o.data,
-            "grads": {name: v.grad for name, v in leaves.items()}}
+    return {"path": written, "frames": len(frames), "o": o.data, "grads": {name: v.grad for name, v in leaves.items()}}
 
 
 if __name__ == "__main__":

@@ -13,9 +13,11 @@ updates); all three classify every point right (100%).
 
 Run: python examples/blobs.py [--mode stochastic|minibatch|batch] [--epochs 30] [--seed 0] [--out out]
 """
+
+from _common import parse_args, save_figure
+
 import nn
 import viz
-from _common import parse_args, save_figure
 
 MODES = {  # mode -> (batch size, default learning rate)
     "stochastic": (1, 0.01),
@@ -25,10 +27,15 @@ MODES = {  # mode -> (batch size, default learning rate)
 
 
 def options(parser):
-    parser.add_argument("--mode", choices=list(MODES), default="stochastic",
-                        help="gradient descent: one sample, 16 samples or all of them per update")
-    parser.add_argument("--lr", type=float, default=None,
-                        help="learning rate (default: 0.01 stochastic, 0.05 minibatch and batch)")
+    parser.add_argument(
+        "--mode",
+        choices=list(MODES),
+        default="stochastic",
+        help="gradient descent: one sample, 16 samples or all of them per update",
+    )
+    parser.add_argument(
+        "--lr", type=float, default=None, help="learning rate (default: 0.01 stochastic, 0.05 minibatch and batch)"
+    )
 
 
 def print_epochs(history):
@@ -49,10 +56,14 @@ def main(argv=None):
     model = nn.MLP(2, [10, 10, 2], activation="relu", seed=args.seed)
     optimizer = nn.SGD(model.parameters(), lr=lr)
     size = "all 100 samples" if batch_size is None else f"{batch_size} sample{'s' * (batch_size > 1)}"
-    print(f"blobs: 100 points, 2 classes; MLP 2-10-10-2 ReLU, softmax cross-entropy; "
-          f"{args.mode} gradient descent ({size} per update), lr {lr}, {args.epochs} epochs", flush=True)
-    history = nn.fit(model, X, y, "cross_entropy", optimizer, args.epochs, batch_size=batch_size,
-                     seed=args.seed, progress=True)
+    print(
+        f"blobs: 100 points, 2 classes; MLP 2-10-10-2 ReLU, softmax cross-entropy; "
+        f"{args.mode} gradient descent ({size} per update), lr {lr}, {args.epochs} epochs",
+        flush=True,
+    )
+    history = nn.fit(
+        model, X, y, "cross_entropy", optimizer, args.epochs, batch_size=batch_size, seed=args.seed, progress=True
+    )
     print_epochs(history)
     correct = int((nn.predict_numpy(model, X).argmax(axis=1) == y).sum())
     accuracy = correct / len(y)
@@ -64,8 +75,7 @@ def main(argv=None):
     ax = viz.plot_loss(history)
     ax.set_title(f"blobs, {args.mode} gradient descent: loss and accuracy per epoch")
     save_figure(ax.figure, args.out / f"blobs_{args.mode}_loss.png")
-    return {"mode": args.mode, "lr": lr, "accuracy": accuracy, "loss": history.loss,
-            "train_accuracy": history.accuracy}
+    return {"mode": args.mode, "lr": lr, "accuracy": accuracy, "loss": history.loss, "train_accuracy": history.accuracy}
 
 
 if __name__ == "__main__":

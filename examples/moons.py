@@ -9,13 +9,14 @@ step, to put next to micrograd's.
 
 Run: python examples/moons.py [--epochs 100] [--seed 0] [--out out]
 """
+
 import time
 
 import numpy as np
+from _common import parse_args, save_figure
 
 import nn
 import viz
-from _common import parse_args, save_figure
 
 ALPHA = 1e-4
 
@@ -41,16 +42,22 @@ def main(argv=None):
             print(f"step {step}\tloss {history.loss[-1]:.6f}\taccuracy {accuracy[-1]:.0%}\tlr {optimizer.lr:.3f}")
         schedule.step()
 
-    print(f"moons: 100 points, MLP 2-16-16-1 ReLU ({len(params)} parameters), hinge + {ALPHA:g} * L2, "
-          f"SGD lr 1.0 -> 0.1, {args.epochs} full-batch steps")
+    print(
+        f"moons: 100 points, MLP 2-16-16-1 ReLU ({len(params)} parameters), hinge + {ALPHA:g} * L2, "
+        f"SGD lr 1.0 -> 0.1, {args.epochs} full-batch steps"
+    )
     start = time.perf_counter()
     history = nn.fit(model, X, y, loss, optimizer, args.epochs, progress=False, callback=after_step)
     seconds = time.perf_counter() - start
     first = next((k + 1 for k, a in enumerate(accuracy) if a == 1.0), None)
-    print(f"final loss {history.loss[-1]:.6f}, final accuracy {accuracy[-1]:.0%}"
-          + (f" (first 100% at step {first})" if first else ""))
-    print(f"time per step: {1000 * seconds / args.epochs:.1f} ms ({seconds:.2f} s for {args.epochs} steps, "
-          f"forward + backward + update on 100 samples)")
+    print(
+        f"final loss {history.loss[-1]:.6f}, final accuracy {accuracy[-1]:.0%}"
+        + (f" (first 100% at step {first})" if first else "")
+    )
+    print(
+        f"time per step: {1000 * seconds / args.epochs:.1f} ms ({seconds:.2f} s for {args.epochs} steps, "
+        f"forward + backward + update on 100 samples)"
+    )
 
     ax = viz.plot_decision_boundary(model, X, y)
     ax.set_title(f"moons, micrograd's recipe: {accuracy[-1]:.0%} after {args.epochs} steps")

@@ -11,11 +11,12 @@ its output is a probability.
 
 Run: python examples/perceptron.py [--epochs 30] [--lr 0.1] [--seed 0] [--out out]
 """
+
 import numpy as np
+from _common import parse_args, save_figure
 
 import nn
 import viz
-from _common import parse_args, save_figure
 
 
 def options(parser):
@@ -33,10 +34,13 @@ def main(argv=None):
     model = nn.MLP(2, [1], output_activation="sigmoid", seed=args.seed)  # one sigmoid neuron
     neuron = model.layers[0].neurons[0]
     optimizer = nn.SGD(model.parameters(), lr=args.lr)
-    print(f"perceptron: one sigmoid neuron, MSE, stochastic gradient descent, alpha {args.lr}, "
-          f"{args.epochs} epochs on 100 linearly separable points")
-    history = nn.fit(model, X, y.astype(float), "mse", optimizer, args.epochs, batch_size=1, seed=args.seed,
-                     progress=False)
+    print(
+        f"perceptron: one sigmoid neuron, MSE, stochastic gradient descent, alpha {args.lr}, "
+        f"{args.epochs} epochs on 100 linearly separable points"
+    )
+    history = nn.fit(
+        model, X, y.astype(float), "mse", optimizer, args.epochs, batch_size=1, seed=args.seed, progress=False
+    )
     every = max(1, args.epochs // 10)
     for k, error in enumerate(history.loss):
         if k % every == 0 or k == args.epochs - 1:

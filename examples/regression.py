@@ -8,11 +8,12 @@ Training: mini-batches of 20, Adam (lr 0.01).
 
 Run: python examples/regression.py [--epochs 80] [--seed 0] [--out out]
 """
+
 import numpy as np
+from _common import parse_args, save_figure
 
 import nn
 import viz
-from _common import parse_args, save_figure
 
 NOISE = 0.1
 
@@ -24,8 +25,11 @@ def main(argv=None):
     X, y = nn.datasets.make_sine(100, noise=NOISE, random_state=args.seed)
     model = nn.MLP(1, [10, 10, 1], activation="tanh", output_activation="linear", seed=args.seed)
     optimizer = nn.Adam(model.parameters(), lr=0.01)
-    print(f"regression: 100 noisy points of sin(x) (noise {NOISE}); MLP 1-10-10-1 tanh, MSE, Adam lr 0.01, "
-          f"mini-batches of 20, {args.epochs} epochs", flush=True)
+    print(
+        f"regression: 100 noisy points of sin(x) (noise {NOISE}); MLP 1-10-10-1 tanh, MSE, Adam lr 0.01, "
+        f"mini-batches of 20, {args.epochs} epochs",
+        flush=True,
+    )
     history = nn.fit(model, X, y, "mse", optimizer, args.epochs, batch_size=20, seed=args.seed, progress=True)
     every = max(1, args.epochs // 8)
     for k, loss in enumerate(history.loss):
@@ -34,8 +38,10 @@ def main(argv=None):
     predicted = nn.predict_numpy(model, X)[:, 0]
     mse = float(np.mean((predicted - y) ** 2))
     mse_clean = float(np.mean((predicted - np.sin(X[:, 0])) ** 2))
-    print(f"final MSE {mse:.5f} against the noisy targets (noise alone: about {NOISE ** 2:.2f}), "
-          f"{mse_clean:.5f} against sin(x) itself")
+    print(
+        f"final MSE {mse:.5f} against the noisy targets (noise alone: about {NOISE**2:.2f}), "
+        f"{mse_clean:.5f} against sin(x) itself"
+    )
 
     figure, (left, right) = plt.subplots(1, 2, figsize=(11, 4))
     grid = np.linspace(X.min(), X.max(), 300)

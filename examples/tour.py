@@ -1,4 +1,4 @@
-"""A short tour of scalargrad: XOR, then two blobs, then the notes' worked example, with every picture in one folder.
+"""A short tour of chaingrad: XOR, then two blobs, then the notes' worked example, with every picture in one folder.
 
 The README's demo. It runs three examples in this process, with the same
 --seed and --out:
@@ -9,6 +9,7 @@ At the end it says where the pictures are.
 
 Run: python examples/tour.py [--seed 0] [--out out]
 """
+
 import time
 
 import blobs
@@ -18,8 +19,11 @@ from _common import parse_args
 
 PARTS = (
     ("1/3  XOR: the notes' 2-2-1 sigmoid network (examples/xor.py)", xor, []),
-    ("2/3  Two blobs: 2-10-10-2 ReLU, softmax cross-entropy, batch gradient descent (examples/blobs.py)",
-     blobs, ["--mode", "batch"]),
+    (
+        "2/3  Two blobs: 2-10-10-2 ReLU, softmax cross-entropy, batch gradient descent (examples/blobs.py)",
+        blobs,
+        ["--mode", "batch"],
+    ),
     ("3/3  The notes' worked example, exact (examples/worked_example.py)", worked_example, []),
 )
 
@@ -44,8 +48,10 @@ def main(argv=None):
     for name in files:
         print(f"  {name}")
     if not any(name.endswith(".svg") for name in files):
-        print("(no .svg: the Graphviz `dot` program is missing, so the graphs were saved as .gv sources; "
-              "install Graphviz, e.g. `sudo apt-get install graphviz`, to get the pictures)")
+        print(
+            "(no .svg: the Graphviz `dot` program is missing, so the graphs were saved as .gv sources; "
+            "install Graphviz, e.g. `sudo apt-get install graphviz`, to get the pictures)"
+        )
     results["out"] = out
     results["files"] = files
     return results

@@ -12,9 +12,11 @@ Where we differ from the notes (their slips, the math is what counts):
 
 Run: python examples/worked_example.py [--out out]
 """
+
+from _common import parse_args, save_graph
+
 import nn
 import viz
-from _common import parse_args, save_graph
 
 X = [3.0, 5.0]
 Y = [1.0, 0.0]
@@ -51,10 +53,15 @@ def run():
     h, o, loss = forward(layer1, layer2)
     loss.backward()
     result = {
-        "h": [v.data for v in h], "o": [v.data for v in o], "loss": loss.data,
-        "dL/do": [v.grad for v in o], "dL/dh": [v.grad for v in h],
-        "dL/dW2": weight_table(layer2), "dL/db2": [n.b.grad for n in layer2.neurons],
-        "dL/dW1": weight_table(layer1), "dL/db1": [n.b.grad for n in layer1.neurons],
+        "h": [v.data for v in h],
+        "o": [v.data for v in o],
+        "loss": loss.data,
+        "dL/do": [v.grad for v in o],
+        "dL/dh": [v.grad for v in h],
+        "dL/dW2": weight_table(layer2),
+        "dL/db2": [n.b.grad for n in layer2.neurons],
+        "dL/dW1": weight_table(layer1),
+        "dL/db1": [n.b.grad for n in layer1.neurons],
         "graph": loss,
     }
     optimizer = nn.SGD(layer1.parameters() + layer2.parameters(), lr=LEARNING_RATE)

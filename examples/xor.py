@@ -9,9 +9,11 @@ A single perceptron cannot solve XOR: we train one the same way and show it.
 
 Run: python examples/xor.py [--seed 0] [--epochs 1000] [--out out]
 """
+
+from _common import parse_args, save_figure, save_graph
+
 import nn
 import viz
-from _common import parse_args, save_figure, save_graph
 
 MAX_RESTARTS = 10
 
@@ -38,19 +40,23 @@ def print_table(model):
 def main(argv=None):
     args = parse_args(__doc__, epochs=1000, argv=argv)
     seed = args.seed
-    for attempt in range(MAX_RESTARTS):
+    for _attempt in range(MAX_RESTARTS):
         model, history, accuracy = train(seed, args.epochs)
         if accuracy == 1.0:
             break
         print(f"seed {seed}: stuck at {accuracy:.0%} accuracy (a local minimum): restarting from seed {seed + 1}")
         seed += 1
-    print(f"2-2-1 sigmoid network, seed {seed}, {args.epochs} full-batch steps, lr 1: "
-          f"loss {history.loss[-1]:.4f}, accuracy {accuracy:.0%}")
+    print(
+        f"2-2-1 sigmoid network, seed {seed}, {args.epochs} full-batch steps, lr 1: "
+        f"loss {history.loss[-1]:.4f}, accuracy {accuracy:.0%}"
+    )
     print_table(model)
 
     _, single_history, single_accuracy = train(args.seed, args.epochs, hidden=())
-    print(f"A single perceptron (one sigmoid neuron) after {args.epochs} steps: accuracy {single_accuracy:.0%}, "
-          f"loss {single_history.loss[-1]:.4f}: one straight line cannot separate XOR.")
+    print(
+        f"A single perceptron (one sigmoid neuron) after {args.epochs} steps: accuracy {single_accuracy:.0%}, "
+        f"loss {single_history.loss[-1]:.4f}: one straight line cannot separate XOR."
+    )
 
     X, y = nn.datasets.xor()
     loss = nn.losses.binary_cross_entropy(model(X[1].tolist()), [float(y[1])])

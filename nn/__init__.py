@@ -9,21 +9,38 @@ Example:
     >>> len(history.loss)
     3
 """
+
 from . import activations, datasets, init, losses, optim
+from .estimators import MLPClassifier, MLPRegressor  # registers their save/load kinds
 from .inference import predict_numpy
 from .layers import MLP, Layer, Neuron
 from .module import Module, Parameter
 from .optim import SGD, Adam, LinearLR, StepLR
 from .serialization import load, register_kind, save
 from .training import History, TrainingDiverged, fit
-from .estimators import MLPClassifier, MLPRegressor  # registers their save/load kinds
 
 __all__ = [
-    "Parameter", "Module", "Neuron", "Layer", "MLP",
-    "activations", "init", "losses", "optim", "datasets",
-    "SGD", "Adam", "StepLR", "LinearLR",
-    "fit", "History", "TrainingDiverged",
-    "save", "load", "register_kind",
+    "Parameter",
+    "Module",
+    "Neuron",
+    "Layer",
+    "MLP",
+    "activations",
+    "init",
+    "losses",
+    "optim",
+    "datasets",
+    "SGD",
+    "Adam",
+    "StepLR",
+    "LinearLR",
+    "fit",
+    "History",
+    "TrainingDiverged",
+    "save",
+    "load",
+    "register_kind",
     "predict_numpy",
-    "MLPClassifier", "MLPRegressor",
+    "MLPClassifier",
+    "MLPRegressor",
 ]

@@ -10,14 +10,21 @@ Example:
     >>> get_activation("relu")(Value(-2.0)).data
     0.0
 """
+
 from __future__ import annotations
 
 import numpy as np
 
 from autodiff import Value
 
-__all__ = ["ACTIVATIONS", "NUMPY_ACTIVATIONS", "LEAKY_SLOPE", "get_activation", "get_numpy_activation",
-           "check_activation"]
+__all__ = [
+    "ACTIVATIONS",
+    "NUMPY_ACTIVATIONS",
+    "LEAKY_SLOPE",
+    "get_activation",
+    "get_numpy_activation",
+    "check_activation",
+]
 
 LEAKY_SLOPE = 0.01  # leaky_relu's slope for negative inputs (PyTorch's default)
 

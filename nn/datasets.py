@@ -1,4 +1,4 @@
-"""Small toy datasets and data helpers for training scalargrad networks.
+"""Small toy datasets and data helpers for training chaingrad networks.
 
 Everything here uses NumPy only and is deterministic for a given seed.
 The generators follow scikit-learn's names, signatures and return shapes
@@ -78,8 +78,7 @@ def _rng(random_state):
             raise ValueError(f"random_state must be a non-negative int seed, got {random_state}")
         return np.random.default_rng(int(random_state))
     raise ValueError(
-        "random_state must be None, an int, a np.random.Generator or a "
-        f"np.random.RandomState, got {random_state!r}"
+        f"random_state must be None, an int, a np.random.Generator or a np.random.RandomState, got {random_state!r}"
     )
 
 
@@ -196,8 +195,7 @@ def make_blobs(
         centers = np.asarray(centers, dtype=float)
         if centers.ndim != 2 or len(centers) == 0:
             raise ValueError(
-                f"centers must be an int or a 2-D array of shape (n_centers, n_features), "
-                f"got shape {centers.shape}"
+                f"centers must be an int or a 2-D array of shape (n_centers, n_features), got shape {centers.shape}"
             )
         n_centers, n_features = centers.shape
 
@@ -206,8 +204,7 @@ def make_blobs(
         stds = np.full(n_centers, float(stds))
     if stds.shape != (n_centers,):
         raise ValueError(
-            f"cluster_std must be a number or have one value per center ({n_centers}), "
-            f"got {cluster_std!r}"
+            f"cluster_std must be a number or have one value per center ({n_centers}), got {cluster_std!r}"
         )
     if np.any(stds < 0):
         raise ValueError(f"cluster_std must be non-negative, got {cluster_std!r}")
@@ -315,8 +312,7 @@ def make_circles(n_samples=100, *, shuffle=True, noise=None, random_state=None, 
     return X, y
 
 
-def make_spirals(n_samples=100, n_classes=2, noise=0.0, turns=1.0, random_state=None, *,
-                 shuffle=True):
+def make_spirals(n_samples=100, n_classes=2, noise=0.0, turns=1.0, random_state=None, *, shuffle=True):
     """Interleaved spiral arms, one per class (the classic cs231n dataset).
 
     Arm ``k`` has points at radius ``r`` evenly spaced on [0, 1] and angle
@@ -438,10 +434,7 @@ def one_hot(y, n_classes=None):
     elif not _is_int(n_classes) or n_classes < 1:
         raise ValueError(f"n_classes must be a positive int, got {n_classes!r}")
     if y.size and y.max() >= n_classes:
-        raise ValueError(
-            f"label {int(y.max())} is out of range for n_classes={n_classes} "
-            f"(labels must be < n_classes)"
-        )
+        raise ValueError(f"label {int(y.max())} is out of range for n_classes={n_classes} (labels must be < n_classes)")
 
     out = np.zeros((len(y), n_classes))
     out[np.arange(len(y)), y] = 1.0
@@ -450,6 +443,7 @@ def one_hot(y, n_classes=None):
 
 def _split_sizes(n, test_size, train_size):
     """Number of test and train samples, computed the way scikit-learn does."""
+
     def check(name, size):
         if size is None:
             return
@@ -479,13 +473,10 @@ def _split_sizes(n, test_size, train_size):
         n_test = n - n_train
 
     if n_train + n_test > n:
-        raise ValueError(
-            f"train_size + test_size = {n_train} + {n_test} samples exceeds n_samples = {n}"
-        )
+        raise ValueError(f"train_size + test_size = {n_train} + {n_test} samples exceeds n_samples = {n}")
     if n_train == 0:
         raise ValueError(
-            f"with n_samples={n}, test_size={test_size} and train_size={train_size} "
-            f"the train set would be empty"
+            f"with n_samples={n}, test_size={test_size} and train_size={train_size} the train set would be empty"
         )
     return n_test, n_train
 
@@ -508,8 +499,7 @@ def _allocate(total, weights):
     return parts
 
 
-def train_test_split(*arrays, test_size=None, train_size=None, random_state=None,
-                     shuffle=True, stratify=None):
+def train_test_split(*arrays, test_size=None, train_size=None, random_state=None, shuffle=True, stratify=None):
     """Split arrays into random train and test parts, like scikit-learn's.
 
     ``test_size`` and ``train_size`` may be a float fraction in (0, 1) or an
@@ -560,7 +550,7 @@ def train_test_split(*arrays, test_size=None, train_size=None, random_state=None
     elif stratify is None:
         order = _rng(random_state).permutation(n)
         test_idx = order[:n_test]
-        train_idx = order[n_test:n_test + n_train]
+        train_idx = order[n_test : n_test + n_train]
     else:
         rng = _rng(random_state)
         labels = np.asarray(stratify)
@@ -574,8 +564,8 @@ def train_test_split(*arrays, test_size=None, train_size=None, random_state=None
         train_parts, test_parts = [], []
         for k in range(len(counts)):
             members = rng.permutation(np.flatnonzero(label_ids == k))
-            test_parts.append(members[:test_counts[k]])
-            train_parts.append(members[test_counts[k]:test_counts[k] + train_counts[k]])
+            test_parts.append(members[: test_counts[k]])
+            train_parts.append(members[test_counts[k] : test_counts[k] + train_counts[k]])
         # Mix the classes so each part is not sorted by label.
         train_idx = rng.permutation(np.concatenate(train_parts))
         test_idx = rng.permutation(np.concatenate(test_parts))
@@ -623,5 +613,5 @@ def batches(X, y, batch_size, shuffle=True, rng=None):
 def _batch_generator(X, y, order, batch_size):
     """Yield consecutive ``batch_size`` slices of ``order`` as (X, y) pairs."""
     for start in range(0, len(order), batch_size):
-        idx = order[start:start + batch_size]
+        idx = order[start : start + batch_size]
         yield X[idx], y[idx]

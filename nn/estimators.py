@@ -26,6 +26,7 @@ Example:
     >>> clf.score(X, y)
     1.0
 """
+
 from __future__ import annotations
 
 import copy
@@ -89,8 +90,11 @@ def _compatible(cls):
         return cls
     key = (cls, sk_cls)
     if key not in _COMPATIBLE:
-        _COMPATIBLE[key] = type(cls.__name__, (cls, sk_cls), {"__module__": cls.__module__, "__doc__": cls.__doc__,
-                                                              "__qualname__": cls.__qualname__})
+        _COMPATIBLE[key] = type(
+            cls.__name__,
+            (cls, sk_cls),
+            {"__module__": cls.__module__, "__doc__": cls.__doc__, "__qualname__": cls.__qualname__},
+        )
     return _COMPATIBLE[key]
 
 
@@ -127,9 +131,11 @@ def _check_X(X) -> np.ndarray:
     except (TypeError, ValueError) as exc:  # keep the type (scikit-learn raises TypeError for a dict)
         raise type(exc)(f"X must be an array-like of real numbers: {exc}") from None
     if arr.ndim == 1:
-        raise ValueError(f"Expected a 2-D array (n_samples, n_features), got a 1-D array of shape {arr.shape}. "
-                         "Reshape your data either using X.reshape(-1, 1) if it has a single feature or "
-                         "X.reshape(1, -1) if it contains a single sample.")
+        raise ValueError(
+            f"Expected a 2-D array (n_samples, n_features), got a 1-D array of shape {arr.shape}. "
+            "Reshape your data either using X.reshape(-1, 1) if it has a single feature or "
+            "X.reshape(1, -1) if it contains a single sample."
+        )
     if arr.ndim != 2:
         raise ValueError(f"Expected a 2-D array (n_samples, n_features), got shape {arr.shape}")
     if arr.shape[0] == 0:
@@ -139,8 +145,10 @@ def _check_X(X) -> np.ndarray:
     bad = ~np.isfinite(arr)
     if bad.any():
         row, col = np.argwhere(bad)[0]
-        raise ValueError(f"X contains NaN or infinity ({int(bad.sum())} value(s), the first at "
-                         f"row {row}, column {col}: {arr[row, col]})")
+        raise ValueError(
+            f"X contains NaN or infinity ({int(bad.sum())} value(s), the first at "
+            f"row {row}, column {col}: {arr[row, col]})"
+        )
     return arr
 
 
@@ -156,8 +164,9 @@ def _seed_source(random_state) -> np.random.Generator:
         return np.random.default_rng(random_state.randint(2**31 - 1))
     if isinstance(random_state, np.random.Generator):
         return random_state
-    raise ValueError("random_state must be None, an int, a numpy RandomState or a numpy Generator, "
-                     f"got {random_state!r}")
+    raise ValueError(
+        f"random_state must be None, an int, a numpy RandomState or a numpy Generator, got {random_state!r}"
+    )
 
 
 def _draw_seed(rng) -> int:
@@ -213,8 +222,9 @@ class _BaseMLP:
         init = cls.__init__
         if init is object.__init__:
             return []
-        params = [p for p in inspect.signature(init).parameters.values()
-                  if p.name != "self" and p.kind != p.VAR_KEYWORD]
+        params = [
+            p for p in inspect.signature(init).parameters.values() if p.name != "self" and p.kind != p.VAR_KEYWORD
+        ]
         for p in params:
             if p.kind == p.VAR_POSITIONAL:
                 raise RuntimeError(f"{cls.__name__}: estimators must not take *args in __init__")
@@ -253,8 +263,10 @@ class _BaseMLP:
         for key, value in params.items():
             name, delim, sub = key.partition("__")
             if name not in valid:
-                raise ValueError(f"Invalid parameter {name!r} for estimator {type(self).__name__}. "
-                                 f"Valid parameters are: {sorted(self._get_param_names())!r}.")
+                raise ValueError(
+                    f"Invalid parameter {name!r} for estimator {type(self).__name__}. "
+                    f"Valid parameters are: {sorted(self._get_param_names())!r}."
+                )
             if delim:
                 nested.setdefault(name, {})[sub] = value
             else:
@@ -275,8 +287,9 @@ class _BaseMLP:
                 same = type(value) is type(default) and bool(value == default)
             except Exception:  # e.g. an array: ambiguous truth value
                 same = False
-            if not same and not (_is_real(value) and _is_real(default) and value == default
-                                 and not isinstance(default, bool)):
+            if not same and not (
+                _is_real(value) and _is_real(default) and value == default and not isinstance(default, bool)
+            ):
                 changed[name] = value
         return changed
 
@@ -288,8 +301,11 @@ class _BaseMLP:
         # Called only by scikit-learn (>= 1.6), so importing it here adds no dependency.
         from sklearn.utils import ClassifierTags, InputTags, RegressorTags, Tags, TargetTags
 
-        tags = Tags(estimator_type=self._estimator_type, target_tags=TargetTags(required=True),
-                    input_tags=InputTags(two_d_array=True, allow_nan=False, sparse=False))
+        tags = Tags(
+            estimator_type=self._estimator_type,
+            target_tags=TargetTags(required=True),
+            input_tags=InputTags(two_d_array=True, allow_nan=False, sparse=False),
+        )
         if self._estimator_type == "classifier":
             tags.classifier_tags = ClassifierTags(multi_class=True, multi_label=False)
         else:
@@ -321,15 +337,18 @@ class _BaseMLP:
     # ------------------------------------------------------------ fitted attributes
     def _check_is_fitted(self) -> None:
         if getattr(self, "model_", None) is None:
-            raise _compatible(NotFittedError)(f"This {type(self).__name__} instance is not fitted yet. Call 'fit' "
-                                              "with appropriate arguments before using this estimator.")
+            raise _compatible(NotFittedError)(
+                f"This {type(self).__name__} instance is not fitted yet. Call 'fit' "
+                "with appropriate arguments before using this estimator."
+            )
 
     @property
     def coefs_(self) -> list:
         """Weight matrices, one per layer, shaped (n_in, n_out) like scikit-learn's (a fresh copy)."""
         self._check_is_fitted()
-        return [np.array([[w.data for w in neuron.w] for neuron in layer.neurons]).T.copy()
-                for layer in self.model_.layers]
+        return [
+            np.array([[w.data for w in neuron.w] for neuron in layer.neurons]).T.copy() for layer in self.model_.layers
+        ]
 
     @property
     def intercepts_(self) -> list:
@@ -368,33 +387,45 @@ class _BaseMLP:
             return _ACTIVATIONS[name]
         if isinstance(name, str) and name in _NN_ACTIVATIONS:
             return name
-        raise ValueError(f"activation must be one of {', '.join(map(repr, _ACTIVATIONS))} (scikit-learn's "
-                         f"names) or {', '.join(map(repr, _NN_ACTIVATIONS))} (nn's), got {name!r}")
+        raise ValueError(
+            f"activation must be one of {', '.join(map(repr, _ACTIVATIONS))} (scikit-learn's "
+            f"names) or {', '.join(map(repr, _NN_ACTIVATIONS))} (nn's), got {name!r}"
+        )
 
     def _validate_params(self) -> None:
         """Check every hyper-parameter (scikit-learn validates in fit, never in __init__)."""
         self._hidden_sizes()
         self._nn_activation()
         if self.solver not in _SOLVERS:
-            extra = " ('lbfgs' is not supported by this pure-Python implementation)" \
-                if self.solver == "lbfgs" else ""
+            extra = " ('lbfgs' is not supported by this pure-Python implementation)" if self.solver == "lbfgs" else ""
             raise ValueError(f"solver must be 'sgd' or 'adam', got {self.solver!r}{extra}")
         checks = [
             ("alpha", self.alpha, _is_real(self.alpha) and self.alpha >= 0, "a number >= 0"),
-            ("learning_rate_init", self.learning_rate_init,
-             _is_real(self.learning_rate_init) and self.learning_rate_init > 0, "a number > 0"),
+            (
+                "learning_rate_init",
+                self.learning_rate_init,
+                _is_real(self.learning_rate_init) and self.learning_rate_init > 0,
+                "a number > 0",
+            ),
             ("power_t", self.power_t, _is_real(self.power_t) and self.power_t >= 0, "a number >= 0"),
             ("max_iter", self.max_iter, _is_int(self.max_iter) and self.max_iter >= 1, "an int >= 1"),
             ("tol", self.tol, _is_real(self.tol) and self.tol >= 0, "a number >= 0"),
-            ("momentum", self.momentum, _is_real(self.momentum) and 0 <= self.momentum < 1,
-             "a number in [0, 1)"),
-            ("validation_fraction", self.validation_fraction,
-             _is_real(self.validation_fraction) and 0 < self.validation_fraction < 1, "a number in (0, 1)"),
+            ("momentum", self.momentum, _is_real(self.momentum) and 0 <= self.momentum < 1, "a number in [0, 1)"),
+            (
+                "validation_fraction",
+                self.validation_fraction,
+                _is_real(self.validation_fraction) and 0 < self.validation_fraction < 1,
+                "a number in (0, 1)",
+            ),
             ("beta_1", self.beta_1, _is_real(self.beta_1) and 0 <= self.beta_1 < 1, "a number in [0, 1)"),
             ("beta_2", self.beta_2, _is_real(self.beta_2) and 0 <= self.beta_2 < 1, "a number in [0, 1)"),
             ("epsilon", self.epsilon, _is_real(self.epsilon) and self.epsilon > 0, "a number > 0"),
-            ("n_iter_no_change", self.n_iter_no_change,
-             _is_int(self.n_iter_no_change) and self.n_iter_no_change >= 1, "an int >= 1"),
+            (
+                "n_iter_no_change",
+                self.n_iter_no_change,
+                _is_int(self.n_iter_no_change) and self.n_iter_no_change >= 1,
+                "an int >= 1",
+            ),
             ("max_fun", self.max_fun, _is_int(self.max_fun) and self.max_fun >= 1, "an int >= 1"),
         ]
         for name, value, ok, what in checks:
@@ -403,21 +434,28 @@ class _BaseMLP:
         if not (self.batch_size == "auto" or (_is_int(self.batch_size) and self.batch_size >= 1)):
             raise ValueError(f"batch_size must be 'auto' or an int >= 1, got {self.batch_size!r}")
         if self.learning_rate not in _LEARNING_RATES:
-            raise ValueError(f"learning_rate must be one of {', '.join(map(repr, _LEARNING_RATES))}, "
-                             f"got {self.learning_rate!r}")
+            raise ValueError(
+                f"learning_rate must be one of {', '.join(map(repr, _LEARNING_RATES))}, got {self.learning_rate!r}"
+            )
         for name in ("shuffle", "nesterovs_momentum", "early_stopping", "warm_start"):
             if not isinstance(getattr(self, name), (bool, np.bool_)):
                 raise ValueError(f"{name} must be True or False, got {getattr(self, name)!r}")
         rs = self.random_state
-        if not (rs is None or isinstance(rs, (np.random.RandomState, np.random.Generator))
-                or (_is_int(rs) and 0 <= rs < 2**32)):
-            raise ValueError("random_state must be None, an int in [0, 2**32), a numpy RandomState or a "
-                             f"numpy Generator, got {rs!r}")
+        if not (
+            rs is None
+            or isinstance(rs, (np.random.RandomState, np.random.Generator))
+            or (_is_int(rs) and 0 <= rs < 2**32)
+        ):
+            raise ValueError(
+                f"random_state must be None, an int in [0, 2**32), a numpy RandomState or a numpy Generator, got {rs!r}"
+            )
 
     def _check_n_features(self, X) -> None:
         if X.shape[1] != self.n_features_in_:
-            raise ValueError(f"X has {X.shape[1]} features, but {type(self).__name__} is expecting "
-                             f"{self.n_features_in_} features as input.")
+            raise ValueError(
+                f"X has {X.shape[1]} features, but {type(self).__name__} is expecting "
+                f"{self.n_features_in_} features as input."
+            )
 
     def _validate_X(self, X) -> np.ndarray:
         """X for prediction: fitted estimator, finite 2-D floats with the fitted number of features."""
@@ -435,17 +473,30 @@ class _BaseMLP:
         params = self.model_.parameters()
         if self.solver == "sgd":
             momentum = float(self.momentum)
-            return optim.SGD(params, lr=float(self.learning_rate_init), momentum=momentum,
-                             nesterov=bool(self.nesterovs_momentum) and momentum > 0)
-        return optim.Adam(params, lr=float(self.learning_rate_init),
-                          betas=(float(self.beta_1), float(self.beta_2)), eps=float(self.epsilon))
+            return optim.SGD(
+                params,
+                lr=float(self.learning_rate_init),
+                momentum=momentum,
+                nesterov=bool(self.nesterovs_momentum) and momentum > 0,
+            )
+        return optim.Adam(
+            params,
+            lr=float(self.learning_rate_init),
+            betas=(float(self.beta_1), float(self.beta_2)),
+            eps=float(self.epsilon),
+        )
 
     def _initialize(self, n_features, n_outputs) -> None:
         """A fresh network, optimizer and training record (a cold start)."""
         self._rng = _seed_source(self.random_state)
         self.n_features_in_ = n_features
-        model = MLP(n_features, self._hidden_sizes() + [n_outputs], activation=self._nn_activation(),
-                    output_activation="linear", seed=_draw_seed(self._rng))
+        model = MLP(
+            n_features,
+            self._hidden_sizes() + [n_outputs],
+            activation=self._nn_activation(),
+            output_activation="linear",
+            seed=_draw_seed(self._rng),
+        )
         self._set_model(model)
         self._optimizer = None
         self.loss_curve_ = []
@@ -482,8 +533,16 @@ class _BaseMLP:
         return loss
 
     # ------------------------------------------------------------ training
-    _RECORD = ("loss_curve_", "loss_", "best_loss_", "validation_scores_", "best_validation_score_", "n_iter_",
-               "t_", "_no_improvement_count")
+    _RECORD = (
+        "loss_curve_",
+        "loss_",
+        "best_loss_",
+        "validation_scores_",
+        "best_validation_score_",
+        "n_iter_",
+        "t_",
+        "_no_improvement_count",
+    )
 
     def _fit(self, X, targets, incremental, cold, score_targets):
         """Train on validated X and encoded targets; on an error, leave the estimator as it was.
@@ -525,13 +584,15 @@ class _BaseMLP:
             stratify = score_targets if self._estimator_type == "classifier" else None
             indices = np.arange(len(X))
             try:
-                train_idx, val_idx = train_test_split(indices, test_size=self.validation_fraction,
-                                                      random_state=_draw_seed(self._rng), stratify=stratify)
+                train_idx, val_idx = train_test_split(
+                    indices, test_size=self.validation_fraction, random_state=_draw_seed(self._rng), stratify=stratify
+                )
             except ValueError as exc:
                 raise ValueError(f"early_stopping: cannot split off a validation set: {exc}") from None
             if len(val_idx) < 2:
-                raise ValueError("The validation set is too small. Increase 'validation_fraction' or the "
-                                 "size of your dataset.")
+                raise ValueError(
+                    "The validation set is too small. Increase 'validation_fraction' or the size of your dataset."
+                )
             X_val, y_val = X[val_idx], score_targets[val_idx]
             X, targets = X[train_idx], [targets[i] for i in train_idx]
             best_state = self.model_.state_dict()
@@ -541,8 +602,12 @@ class _BaseMLP:
             batch_size = min(200, n_samples)
         else:
             if self.batch_size > n_samples:
-                warnings.warn(f"batch_size={self.batch_size} is larger than the {n_samples} training samples; "
-                              "it is clipped to the number of samples", UserWarning, stacklevel=4)
+                warnings.warn(
+                    f"batch_size={self.batch_size} is larger than the {n_samples} training samples; "
+                    "it is clipped to the number of samples",
+                    UserWarning,
+                    stacklevel=4,
+                )
             batch_size = min(int(self.batch_size), n_samples)
 
         stopped = False
@@ -578,8 +643,9 @@ class _BaseMLP:
                 optimizer.lr = float(self.learning_rate_init) / (self.t_ + 1) ** float(self.power_t)
             if self._no_improvement_count > self.n_iter_no_change:
                 what = "Validation score" if self.early_stopping else "Training loss"
-                msg = (f"{what} did not improve more than tol={self.tol:f} for "
-                       f"{self.n_iter_no_change} consecutive epochs.")
+                msg = (
+                    f"{what} did not improve more than tol={self.tol:f} for {self.n_iter_no_change} consecutive epochs."
+                )
                 if self.solver == "sgd" and self.learning_rate == "adaptive" and optimizer.lr > 1e-6:
                     optimizer.lr /= 5.0
                     self._no_improvement_count = 0
@@ -594,9 +660,19 @@ class _BaseMLP:
 
         epochs = 1 if incremental else int(self.max_iter)
         try:
-            _fit_model(self.model_, X, targets, self._loss_function(), optimizer, epochs,
-                       batch_size=batch_size, shuffle=bool(self.shuffle), seed=_draw_seed(self._rng),
-                       progress=False, callback=end_of_epoch)
+            _fit_model(
+                self.model_,
+                X,
+                targets,
+                self._loss_function(),
+                optimizer,
+                epochs,
+                batch_size=batch_size,
+                shuffle=bool(self.shuffle),
+                seed=_draw_seed(self._rng),
+                progress=False,
+                callback=end_of_epoch,
+            )
         except KeyboardInterrupt:  # as scikit-learn: Ctrl-C ends training, the model is kept
             warnings.warn("Training interrupted by user.", UserWarning, stacklevel=4)
             stopped = True
@@ -605,8 +681,12 @@ class _BaseMLP:
             self.model_.load_state_dict(best_state)
             self.best_loss_ = None
         if not incremental and not stopped and self.n_iter_ >= self.max_iter:
-            warnings.warn(f"Stochastic Optimizer: Maximum iterations ({self.max_iter}) reached and the "
-                          "optimization hasn't converged yet.", _compatible(ConvergenceWarning), stacklevel=4)
+            warnings.warn(
+                f"Stochastic Optimizer: Maximum iterations ({self.max_iter}) reached and the "
+                "optimization hasn't converged yet.",
+                _compatible(ConvergenceWarning),
+                stacklevel=4,
+            )
         return self
 
     def _start(self, X, n_outputs, cold) -> None:
@@ -669,7 +749,8 @@ _DOC_PARAMS = """
 
 # ---------------------------------------------------------------- classifier
 class MLPClassifier(_BaseMLP):
-    __doc__ = """A multi-layer perceptron classifier with scikit-learn's interface, trained by autodiff.
+    __doc__ = (
+        """A multi-layer perceptron classifier with scikit-learn's interface, trained by autodiff.
 
     Labels may be any values that np.unique can sort (ints, strings, ...).
     Two classes use ONE output unit with the logistic function and binary
@@ -684,7 +765,9 @@ class MLPClassifier(_BaseMLP):
     scikit-learn's defaults (100 hidden units, 200 epochs) are kept for
     compatibility; choose e.g. ``hidden_layer_sizes=(8,)`` and fewer
     epochs for anything beyond a few hundred samples.
-    """ + _DOC_PARAMS + """
+    """
+        + _DOC_PARAMS
+        + """
     Example:
         >>> from nn import MLPClassifier
         >>> X = [[0, 0], [0, 1], [1, 0], [1, 1]] * 5
@@ -694,14 +777,37 @@ class MLPClassifier(_BaseMLP):
         >>> clf.predict([[0, 0], [1, 1]]).tolist()
         ['no', 'yes']
     """
+    )
 
     _estimator_type = "classifier"
 
-    def __init__(self, hidden_layer_sizes=(100,), activation="relu", *, solver="adam", alpha=0.0001,
-                 batch_size="auto", learning_rate="constant", learning_rate_init=0.001, power_t=0.5,
-                 max_iter=200, shuffle=True, random_state=None, tol=1e-4, verbose=False, warm_start=False,
-                 momentum=0.9, nesterovs_momentum=True, early_stopping=False, validation_fraction=0.1,
-                 beta_1=0.9, beta_2=0.999, epsilon=1e-8, n_iter_no_change=10, max_fun=15000):
+    def __init__(
+        self,
+        hidden_layer_sizes=(100,),
+        activation="relu",
+        *,
+        solver="adam",
+        alpha=0.0001,
+        batch_size="auto",
+        learning_rate="constant",
+        learning_rate_init=0.001,
+        power_t=0.5,
+        max_iter=200,
+        shuffle=True,
+        random_state=None,
+        tol=1e-4,
+        verbose=False,
+        warm_start=False,
+        momentum=0.9,
+        nesterovs_momentum=True,
+        early_stopping=False,
+        validation_fraction=0.1,
+        beta_1=0.9,
+        beta_2=0.999,
+        epsilon=1e-8,
+        n_iter_no_change=10,
+        max_fun=15000,
+    ):
         self.hidden_layer_sizes = hidden_layer_sizes
         self.activation = activation
         self.solver = solver
@@ -733,21 +839,28 @@ class MLPClassifier(_BaseMLP):
             raise ValueError("MLPClassifier requires y to be passed, but the target y is None")
         y = np.asarray(y)
         if y.ndim == 2 and y.shape[1] == 1:
-            warnings.warn("A column-vector y was passed when a 1d array was expected. Please change the shape "
-                          "of y to (n_samples,), for example using ravel().", _compatible(DataConversionWarning),
-                          stacklevel=3)
+            warnings.warn(
+                "A column-vector y was passed when a 1d array was expected. Please change the shape "
+                "of y to (n_samples,), for example using ravel().",
+                _compatible(DataConversionWarning),
+                stacklevel=3,
+            )
             y = y.ravel()
         if y.ndim != 1:
-            raise ValueError(f"y must be 1-D (one label per sample), got shape {y.shape}; "
-                             "multi-label / multi-output classification is not supported")
+            raise ValueError(
+                f"y must be 1-D (one label per sample), got shape {y.shape}; "
+                "multi-label / multi-output classification is not supported"
+            )
         if len(y) != n_samples:
             raise ValueError(f"X and y have different numbers of samples: X has {n_samples}, y has {len(y)}")
         if y.dtype.kind == "f":
             if not np.all(np.isfinite(y)):
                 raise ValueError("y contains NaN or infinity")
             if not np.all(y == np.round(y)):
-                raise ValueError("Unknown label type: continuous. MLPClassifier needs class labels "
-                                 "(ints, strings, ...); use MLPRegressor for continuous targets")
+                raise ValueError(
+                    "Unknown label type: continuous. MLPClassifier needs class labels "
+                    "(ints, strings, ...); use MLPRegressor for continuous targets"
+                )
         return y
 
     @staticmethod
@@ -763,8 +876,9 @@ class MLPClassifier(_BaseMLP):
         idx = np.clip(idx, 0, len(self.classes_) - 1)
         unknown = self.classes_[idx] != y
         if np.any(unknown):
-            raise ValueError(f"y contains labels not in classes_ {self.classes_.tolist()!r}: "
-                             f"{self._unique(y[unknown]).tolist()!r}")
+            raise ValueError(
+                f"y contains labels not in classes_ {self.classes_.tolist()!r}: {self._unique(y[unknown]).tolist()!r}"
+            )
         return idx
 
     def _targets(self, indices) -> list:
@@ -779,7 +893,7 @@ class MLPClassifier(_BaseMLP):
 
     @property
     def out_activation_(self) -> str:
-        """"logistic" (two classes, one output) or "softmax"."""
+        """ "logistic" (two classes, one output) or "softmax"."""
         self._check_is_fitted()
         return "logistic" if len(self.classes_) == 2 else "softmax"
 
@@ -795,12 +909,15 @@ class MLPClassifier(_BaseMLP):
         y = self._check_y(y, len(X))
         classes = self._unique(y)
         if len(classes) < 2:
-            raise ValueError(f"MLPClassifier needs samples of at least 2 classes in y; got 1 class: "
-                             f"{classes.tolist()!r}")
+            raise ValueError(
+                f"MLPClassifier needs samples of at least 2 classes in y; got 1 class: {classes.tolist()!r}"
+            )
         cold = not (self.warm_start and self.__sklearn_is_fitted__())
         if not cold and (len(classes) != len(self.classes_) or np.any(classes != self.classes_)):
-            raise ValueError("warm_start can only be used where `y` has the same classes as in the previous "
-                             f"call to fit. Previously got {self.classes_!r}, `y` has {classes!r}")
+            raise ValueError(
+                "warm_start can only be used where `y` has the same classes as in the previous "
+                f"call to fit. Previously got {self.classes_!r}, `y` has {classes!r}"
+            )
         self.classes_ = classes
         self._start(X, 1 if len(classes) == 2 else len(classes), cold)
         idx = self._encode(y)
@@ -828,8 +945,10 @@ class MLPClassifier(_BaseMLP):
         elif classes is not None:
             all_classes = self._unique(np.asarray(classes).ravel())
             if len(all_classes) != len(self.classes_) or np.any(all_classes != self.classes_):
-                raise ValueError(f"`classes={all_classes.tolist()!r}` is not the same as on last call to "
-                                 f"partial_fit, was: {self.classes_.tolist()!r}")
+                raise ValueError(
+                    f"`classes={all_classes.tolist()!r}` is not the same as on last call to "
+                    f"partial_fit, was: {self.classes_.tolist()!r}"
+                )
         X = _check_X(X)
         y = self._check_y(y, len(X))
         if not fitted:
@@ -882,7 +1001,8 @@ class MLPClassifier(_BaseMLP):
 
 # ---------------------------------------------------------------- regressor
 class MLPRegressor(_BaseMLP):
-    __doc__ = """A multi-layer perceptron regressor with scikit-learn's interface, trained by autodiff.
+    __doc__ = (
+        """A multi-layer perceptron regressor with scikit-learn's interface, trained by autodiff.
 
     The output layer is linear (``out_activation_ == "identity"``); y may be
     1-D (one target) or 2-D (several). The loss is scikit-learn's squared
@@ -893,8 +1013,13 @@ class MLPRegressor(_BaseMLP):
     scikit-learn's defaults (100 hidden units, 200 epochs) are kept for
     compatibility; choose e.g. ``hidden_layer_sizes=(8,)`` and fewer
     epochs for anything beyond a few hundred samples.
-    """ + _DOC_PARAMS.replace("    Args:\n", "    Args:\n        loss: \"squared_error\" (the only one; "
-                              "scikit-learn 1.9's first parameter).\n", 1) + """
+    """
+        + _DOC_PARAMS.replace(
+            "    Args:\n",
+            '    Args:\n        loss: "squared_error" (the only one; scikit-learn 1.9\'s first parameter).\n',
+            1,
+        )
+        + """
     Example:
         >>> from nn import MLPRegressor
         >>> X = [[x / 10] for x in range(-10, 11)]
@@ -904,15 +1029,38 @@ class MLPRegressor(_BaseMLP):
         >>> reg.score(X, y) > 0.99
         True
     """
+    )
 
     _estimator_type = "regressor"
 
-    def __init__(self, loss="squared_error", hidden_layer_sizes=(100,), activation="relu", *, solver="adam",
-                 alpha=0.0001, batch_size="auto", learning_rate="constant", learning_rate_init=0.001,
-                 power_t=0.5, max_iter=200, shuffle=True, random_state=None, tol=1e-4, verbose=False,
-                 warm_start=False, momentum=0.9, nesterovs_momentum=True, early_stopping=False,
-                 validation_fraction=0.1, beta_1=0.9, beta_2=0.999, epsilon=1e-8, n_iter_no_change=10,
-                 max_fun=15000):
+    def __init__(
+        self,
+        loss="squared_error",
+        hidden_layer_sizes=(100,),
+        activation="relu",
+        *,
+        solver="adam",
+        alpha=0.0001,
+        batch_size="auto",
+        learning_rate="constant",
+        learning_rate_init=0.001,
+        power_t=0.5,
+        max_iter=200,
+        shuffle=True,
+        random_state=None,
+        tol=1e-4,
+        verbose=False,
+        warm_start=False,
+        momentum=0.9,
+        nesterovs_momentum=True,
+        early_stopping=False,
+        validation_fraction=0.1,
+        beta_1=0.9,
+        beta_2=0.999,
+        epsilon=1e-8,
+        n_iter_no_change=10,
+        max_fun=15000,
+    ):
         self.loss = loss
         self.hidden_layer_sizes = hidden_layer_sizes
         self.activation = activation
@@ -942,8 +1090,10 @@ class MLPRegressor(_BaseMLP):
         if self.loss != "squared_error":
             hint = ""
             if not isinstance(self.loss, str):
-                hint = (" (loss is the FIRST positional parameter, as in scikit-learn 1.9: pass the layer "
-                        "sizes as hidden_layer_sizes=...)")
+                hint = (
+                    " (loss is the FIRST positional parameter, as in scikit-learn 1.9: pass the layer "
+                    "sizes as hidden_layer_sizes=...)"
+                )
             raise ValueError(f"loss must be 'squared_error', got {self.loss!r}{hint}")
         super()._validate_params()
 
@@ -985,8 +1135,9 @@ class MLPRegressor(_BaseMLP):
         n_outputs = 1 if y.ndim == 1 else y.shape[1]
         cold = not (self.warm_start and self.__sklearn_is_fitted__())
         if not cold and n_outputs != self.n_outputs_:
-            raise ValueError(f"warm_start: y has {n_outputs} target(s) but the fitted network has "
-                             f"{self.n_outputs_} output(s)")
+            raise ValueError(
+                f"warm_start: y has {n_outputs} target(s) but the fitted network has {self.n_outputs_} output(s)"
+            )
         self._start(X, n_outputs, cold)
         return self._fit(X, self._targets(y), incremental=False, cold=cold, score_targets=y)
 
@@ -1050,8 +1201,9 @@ def _estimator_to_dict(est) -> dict:
         "loss": None if est.loss_ is None else float(est.loss_),
         "best_loss": None if est.best_loss_ is None or not np.isfinite(est.best_loss_) else float(est.best_loss_),
         "validation_scores": None if est.validation_scores_ is None else [float(v) for v in est.validation_scores_],
-        "best_validation_score": None if est.best_validation_score_ is None
-        or not np.isfinite(est.best_validation_score_) else float(est.best_validation_score_),
+        "best_validation_score": None
+        if est.best_validation_score_ is None or not np.isfinite(est.best_validation_score_)
+        else float(est.best_validation_score_),
         "n_iter": int(est.n_iter_),
         "t": int(est.t_),
         "no_improvement_count": int(est._no_improvement_count),
@@ -1107,8 +1259,7 @@ def _estimator_from_dict(cls):
                 raise ValueError(f"'classes' must be sorted, got {classes.tolist()!r}")
             expected = 1 if len(classes) == 2 else len(classes)
             if model.nouts[-1] != expected:
-                raise ValueError(f"{len(classes)} classes need {expected} output(s), the network has "
-                                 f"{model.nouts[-1]}")
+                raise ValueError(f"{len(classes)} classes need {expected} output(s), the network has {model.nouts[-1]}")
         loss_curve = [float(v) for v in _require(fitted, "loss_curve", list, "a list")]
         validation_scores = fitted.get("validation_scores")
         # everything is checked: assign
@@ -1124,8 +1275,9 @@ def _estimator_from_dict(cls):
         est.best_loss_ = None if est.early_stopping else (np.inf if best_loss is None else float(best_loss))
         est.validation_scores_ = None if validation_scores is None else [float(v) for v in validation_scores]
         best_score = fitted.get("best_validation_score")
-        est.best_validation_score_ = None if not est.early_stopping else \
-            (-np.inf if best_score is None else float(best_score))
+        est.best_validation_score_ = (
+            None if not est.early_stopping else (-np.inf if best_score is None else float(best_score))
+        )
         est.n_iter_ = int(fitted.get("n_iter", len(loss_curve)))
         est.t_ = int(fitted.get("t", 0))
         est._no_improvement_count = int(fitted.get("no_improvement_count", 0))

@@ -11,6 +11,7 @@ Example:
     >>> predict_numpy(model, np.zeros((5, 2))).shape
     (5, 1)
 """
+
 from __future__ import annotations
 
 import numpy as np

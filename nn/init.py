@@ -18,6 +18,7 @@ Example:
     >>> len(w), b
     (3, 0.0)
 """
+
 from __future__ import annotations
 
 import math

@@ -12,6 +12,7 @@ Example:
     >>> len(out), type(out[0]).__name__
     (1, 'Value')
 """
+
 from __future__ import annotations
 
 import numbers
@@ -114,8 +115,7 @@ class Layer(Module):
         rng = make_rng(rng)
         self._scope = Scope("layer")
         self._act = get_activation(self.activation)
-        self.neurons = [Neuron(self.nin, self.activation, self.init, rng, fan_out=self.nout)
-                        for _ in range(self.nout)]
+        self.neurons = [Neuron(self.nin, self.activation, self.init, rng, fan_out=self.nout) for _ in range(self.nout)]
         for j, neuron in enumerate(self.neurons):
             neuron._scope.name = f"neuron {j}"
             neuron._scope.parent = self._scope
@@ -125,8 +125,9 @@ class Layer(Module):
             raise _wrong_length(x, self.nin, repr(self))
         # Each neuron's activation(w . x + b), in the neuron's scope; autodiff.dots reads x once for all.
         neurons = self.neurons
-        return autodiff.dots([n.w for n in neurons], x, [n.b for n in neurons], activation=self._act,
-                             scopes=[n._scope for n in neurons])
+        return autodiff.dots(
+            [n.w for n in neurons], x, [n.b for n in neurons], activation=self._act, scopes=[n._scope for n in neurons]
+        )
 
     def _children(self):
         return [(f"neurons.{j}", n) for j, n in enumerate(self.neurons)]
@@ -182,8 +183,7 @@ class MLP(Module):
         self._scope = Scope("MLP")
         self.layers = []
         for i in range(len(self.nouts)):
-            layer = Layer(sizes[i], sizes[i + 1], self.output_activation if i == last else self.activation,
-                          init, rng)
+            layer = Layer(sizes[i], sizes[i + 1], self.output_activation if i == last else self.activation, init, rng)
             layer._scope.name = f"layer {i}"
             layer._scope.parent = self._scope
             self.layers.append(layer)
@@ -203,9 +203,17 @@ class MLP(Module):
         return params
 
     def config(self) -> dict:
-        return {"nin": self.nin, "nouts": list(self.nouts), "activation": self.activation,
-                "output_activation": self.output_activation, "init": self.init_name, "seed": self.seed}
+        return {
+            "nin": self.nin,
+            "nouts": list(self.nouts),
+            "activation": self.activation,
+            "output_activation": self.output_activation,
+            "init": self.init_name,
+            "seed": self.seed,
+        }
 
     def __repr__(self):
-        return (f"MLP({self.nin} -> {self.nouts}, activation={self.activation!r}, "
-                f"output_activation={self.output_activation!r}, {self.num_parameters()} parameters)")
+        return (
+            f"MLP({self.nin} -> {self.nouts}, activation={self.activation!r}, "
+            f"output_activation={self.output_activation!r}, {self.num_parameters()} parameters)"
+        )

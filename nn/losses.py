@@ -20,6 +20,7 @@ Example:
     >>> losses.mse([Value(121.5), Value(62.5)], [1, 0]).data
     9213.25
 """
+
 from __future__ import annotations
 
 import math
@@ -30,8 +31,17 @@ import numpy as np
 import autodiff
 from autodiff import Value
 
-__all__ = ["mse", "mae", "binary_cross_entropy", "binary_cross_entropy_with_logits", "cross_entropy", "hinge",
-           "l2", "LOSSES", "get_loss"]
+__all__ = [
+    "mse",
+    "mae",
+    "binary_cross_entropy",
+    "binary_cross_entropy_with_logits",
+    "cross_entropy",
+    "hinge",
+    "l2",
+    "LOSSES",
+    "get_loss",
+]
 
 
 # ---------------------------------------------------------------- shapes
@@ -53,8 +63,9 @@ def _as_batch(outputs, name) -> tuple[list, bool]:
     if not _is_seq(outputs):
         if _is_number(outputs):
             return [[outputs]], False
-        raise ValueError(f"{name}: outputs must be a list of Values or a list of such lists, "
-                         f"got {type(outputs).__name__}")
+        raise ValueError(
+            f"{name}: outputs must be a list of Values or a list of such lists, got {type(outputs).__name__}"
+        )
     if len(outputs) == 0:
         raise ValueError(f"{name}: outputs are empty")
     if _is_seq(outputs[0]):
@@ -170,8 +181,10 @@ def binary_cross_entropy(probabilities, targets, eps=1e-12) -> Value:
             data = p.data if isinstance(p, Value) else float(p)
             if not eps <= data <= 1.0 - eps:
                 if not 0.0 <= data <= 1.0:
-                    raise ValueError(f"binary_cross_entropy: probabilities must be in [0, 1], got {data!r} "
-                                     f"(use binary_cross_entropy_with_logits for raw scores)")
+                    raise ValueError(
+                        f"binary_cross_entropy: probabilities must be in [0, 1], got {data!r} "
+                        f"(use binary_cross_entropy_with_logits for raw scores)"
+                    )
                 p = Value(min(max(data, eps), 1.0 - eps))
             elif not isinstance(p, Value):
                 p = Value(data)

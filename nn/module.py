@@ -12,6 +12,7 @@ Example:
     >>> model.named_parameters()[0][0]
     'layers.0.neurons.0.w.0'
 """
+
 from __future__ import annotations
 
 import math
@@ -111,8 +112,10 @@ class Module:
         if bad:
             problems.append(f"values that are not finite numbers: {_short_list(bad)}")
         if problems:
-            raise ValueError(f"load_state_dict: the state does not fit this {type(self).__name__} "
-                             f"({len(named)} parameters): " + "; ".join(problems))
+            raise ValueError(
+                f"load_state_dict: the state does not fit this {type(self).__name__} "
+                f"({len(named)} parameters): " + "; ".join(problems)
+            )
         for name, p in named:
             p.data = float(state[name])
 

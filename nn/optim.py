@@ -9,6 +9,7 @@ Example (micrograd's moons loop):
     >>> schedule = optim.LinearLR(opt, 1.0, 0.1, 100)   # lr = 1.0 - 0.9 * k / 100
     >>> # each step: loss = ...; opt.zero_grad(); loss.backward(); opt.step(); schedule.step()
 """
+
 from __future__ import annotations
 
 import math
@@ -111,8 +112,10 @@ class SGD(Optimizer):
             p.data -= lr * (g + mu * v if self.nesterov else v)
 
     def __repr__(self):
-        return (f"SGD(lr={self._lr}, momentum={self.momentum}, nesterov={self.nesterov}, "
-                f"weight_decay={self.weight_decay}, {len(self.params)} params)")
+        return (
+            f"SGD(lr={self._lr}, momentum={self.momentum}, nesterov={self.nesterov}, "
+            f"weight_decay={self.weight_decay}, {len(self.params)} params)"
+        )
 
 
 class Adam(Optimizer):
@@ -150,8 +153,8 @@ class Adam(Optimizer):
         self.t += 1
         beta1, beta2 = self.betas
         lr, eps, wd, m, v = self._lr, self.eps, self.weight_decay, self.m, self.v
-        correction1 = 1.0 - beta1 ** self.t
-        correction2 = 1.0 - beta2 ** self.t
+        correction1 = 1.0 - beta1**self.t
+        correction2 = 1.0 - beta2**self.t
         step_size = lr / correction1
         sqrt = math.sqrt
         for i, p in enumerate(self.params):

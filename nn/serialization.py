@@ -24,6 +24,7 @@ Example:
     >>> load(path).state_dict() == model.state_dict()
     True
 """
+
 from __future__ import annotations
 
 import json
@@ -64,8 +65,10 @@ def _kind_of(obj) -> str:
     name = type(obj).__name__
     if name in _KINDS and _KINDS[name][0] is None:
         return name
-    raise ValueError(f"save: don't know how to save a {name}; known kinds: {', '.join(sorted(_KINDS))} "
-                     f"(use nn.serialization.register_kind)")
+    raise ValueError(
+        f"save: don't know how to save a {name}; known kinds: {', '.join(sorted(_KINDS))} "
+        f"(use nn.serialization.register_kind)"
+    )
 
 
 # ---------------------------------------------------------------- modules
@@ -168,8 +171,9 @@ def load(path, model=None):
         if not hasattr(model, "load_state_dict"):
             raise ValueError(f"load(model=...) works for modules; a {kind} is rebuilt with load(path)")
         if body.get("config") != model.config():
-            raise ValueError(f"{path} holds a {kind} with config {body.get('config')!r}, "
-                             f"but the model has {model.config()!r}")
+            raise ValueError(
+                f"{path} holds a {kind} with config {body.get('config')!r}, but the model has {model.config()!r}"
+            )
         try:
             model.load_state_dict(body.get("state"))
         except ValueError as error:

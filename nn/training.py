@@ -9,6 +9,7 @@ Example:
     >>> len(history.loss), len(history.accuracy)
     (5, 5)
 """
+
 from __future__ import annotations
 
 import math
@@ -76,12 +77,15 @@ def _accuracy(kind, outputs, targets) -> float:
 def _diverged(epoch, what, optimizer, cause=None) -> TrainingDiverged:
     lr = getattr(optimizer, "lr", None)
     hint = f" (lr={lr})" if lr is not None else ""
-    return TrainingDiverged(f"training diverged in epoch {epoch}: {what}; try a smaller learning rate{hint}"
-                            + (f" [{cause}]" if cause else ""))
+    return TrainingDiverged(
+        f"training diverged in epoch {epoch}: {what}; try a smaller learning rate{hint}"
+        + (f" [{cause}]" if cause else "")
+    )
 
 
-def fit(model, X, y, loss, optimizer, epochs, batch_size=None, shuffle=True, seed=None, progress=True,
-        callback=None) -> History:
+def fit(
+    model, X, y, loss, optimizer, epochs, batch_size=None, shuffle=True, seed=None, progress=True, callback=None
+) -> History:
     """Train ``model`` on (X, y) by gradient descent.
 
     Per batch: forward each sample, loss over the batch, zero_grad, backward, optimizer.step().
@@ -114,8 +118,9 @@ def fit(model, X, y, loss, optimizer, epochs, batch_size=None, shuffle=True, see
         raise ValueError(f"fit: X and y must have the same non-zero length, got {len(X)} and {len(y)}")
     if not isinstance(epochs, numbers.Integral) or isinstance(epochs, bool) or epochs < 1:
         raise ValueError(f"fit: epochs must be a positive int, got {epochs!r}")
-    if batch_size is not None and (not isinstance(batch_size, numbers.Integral) or isinstance(batch_size, bool)
-                                   or batch_size < 1):
+    if batch_size is not None and (
+        not isinstance(batch_size, numbers.Integral) or isinstance(batch_size, bool) or batch_size < 1
+    ):
         raise ValueError(f"fit: batch_size must be None or a positive int, got {batch_size!r}")
     if callback is not None and not callable(callback):
         raise ValueError(f"fit: callback must be callable, got {callback!r}")

@@ -13,6 +13,7 @@ draw_graph (graph.py) draws one Value's graph; render (render.py) writes it to
 one step at a time; draw_network (network.py) draws an MLP; the plots
 (plots.py) need matplotlib, imported only when used.
 """
+
 from .frames import backprop_frames, save_frames
 from .graph import GraphTooLarge, draw_graph
 from .network import draw_network
@@ -20,7 +21,14 @@ from .plots import plot_activations, plot_decision_boundary, plot_loss
 from .render import GraphvizNotFound, render
 
 __all__ = [
-    "draw_graph", "render", "GraphvizNotFound", "GraphTooLarge",
-    "backprop_frames", "save_frames", "draw_network",
-    "plot_decision_boundary", "plot_loss", "plot_activations",
+    "draw_graph",
+    "render",
+    "GraphvizNotFound",
+    "GraphTooLarge",
+    "backprop_frames",
+    "save_frames",
+    "draw_network",
+    "plot_decision_boundary",
+    "plot_loss",
+    "plot_activations",
 ]

@@ -3,6 +3,7 @@
 The step gradients are computed here, from the op table's local derivatives,
 in a private list: the Values' own ``.grad`` are never read or written.
 """
+
 from __future__ import annotations
 
 import html
@@ -48,8 +49,18 @@ def backprop_frames(root, *, rankdir="LR", precision=4, max_nodes=200) -> list:
     steps = sum(v.op is not None for v in order)
     grads = [None] * n  # None: not reached yet ("?")
     grads[-1] = 1.0
-    frames = [_frame(analysis, grads, rankdir, precision, current=None, written={n - 1}, edge_attrs={},
-                     title=f"Backprop, step 0 of {steps}: start at the output, grad = ∂out/∂out = 1")]
+    frames = [
+        _frame(
+            analysis,
+            grads,
+            rankdir,
+            precision,
+            current=None,
+            written={n - 1},
+            edge_attrs={},
+            title=f"Backprop, step 0 of {steps}: start at the output, grad = ∂out/∂out = 1",
+        )
+    ]
     step = 0
     for i in reversed(range(n)):
         v = order[i]
@@ -68,10 +79,13 @@ def backprop_frames(root, *, rankdir="LR", precision=4, max_nodes=200) -> list:
             label = edge_text(analysis, i, slot, local, grad, precision, show_grad=True)
             edge_attrs[(i, slot)] = {"label": escape_plain(label), **ACTIVE_EDGE}
         edge_attrs[(i, None)] = dict(ACTIVE_EDGE)
-        title = (f"Step {step} of {steps}: back through {v.op.describe(v.arg)}: "
-                 f"each input's grad += {fmt(grad, precision)} × ∂out/∂input")
-        frames.append(_frame(analysis, grads, rankdir, precision, current=i, written=written,
-                             edge_attrs=edge_attrs, title=title))
+        title = (
+            f"Step {step} of {steps}: back through {v.op.describe(v.arg)}: "
+            f"each input's grad += {fmt(grad, precision)} × ∂out/∂input"
+        )
+        frames.append(
+            _frame(analysis, grads, rankdir, precision, current=i, written=written, edge_attrs=edge_attrs, title=title)
+        )
     return frames
 
 
@@ -147,15 +161,16 @@ def save_frames(frames, path, *, format="svg", title="Backprop, step by step"):
 
 def _inline_svg(svg: str, k: int) -> str:
     """An SVG file's text fit to sit inside HTML: no XML prolog, ids made unique per frame."""
-    svg = svg[svg.index("<svg"):]
+    svg = svg[svg.index("<svg") :]
     svg = re.sub(r'\bid="', f'id="f{k}_', svg)
     return re.sub(r"url\(#", f"url(#f{k}_", svg).replace('href="#', f'href="#f{k}_')
 
 
 def slideshow_html(svgs, title: str) -> str:
     """A standalone HTML page stepping through ``svgs`` (strings of inline SVG)."""
-    slides = "\n".join(f'<div class="frame" id="frame{k}"{"" if k == 0 else " hidden"}>\n{svg}\n</div>'
-                       for k, svg in enumerate(svgs))
+    slides = "\n".join(
+        f'<div class="frame" id="frame{k}"{"" if k == 0 else " hidden"}>\n{svg}\n</div>' for k, svg in enumerate(svgs)
+    )
     return _PAGE.format(title=html.escape(title), count=len(svgs), slides=slides)
 
 

@@ -8,10 +8,12 @@ every run. All walks are iterative.
 Colours used across viz: inputs blue, parameters amber (rounded boxes), the
 output green; positive numbers blue, negative red.
 """
+
 from __future__ import annotations
 
-import autodiff
 import graphviz
+
+import autodiff
 from autodiff import Value
 
 __all__ = ["draw_graph", "GraphTooLarge"]
@@ -93,7 +95,8 @@ class Analysis:
                 f"this graph has more than max_nodes={max_nodes} Values (counting stopped at {size}); "
                 f"Graphviz would take minutes to lay it out and nobody could read it. Draw less: pass an "
                 f"intermediate Value (one neuron's output, one sample's loss) as the root, use a smaller "
-                f"model or batch, or raise max_nodes if you really want it all.")
+                f"model or batch, or raise max_nodes if you really want it all."
+            )
         self.root = root
         self.order = autodiff.topological_order(root)
         self.index = {v: i for i, v in enumerate(self.order)}
@@ -105,9 +108,13 @@ class Analysis:
         parameter = _parameter_type()
         last = len(self.order) - 1
         self.kinds = [
-            "output" if i == last else
-            "parameter" if parameter is not None and isinstance(v, parameter) else
-            "input" if v.op is None else "inner"
+            "output"
+            if i == last
+            else "parameter"
+            if parameter is not None and isinstance(v, parameter)
+            else "input"
+            if v.op is None
+            else "inner"
             for i, v in enumerate(self.order)
         ]
 
@@ -171,8 +178,15 @@ def value_fields(v, grad, uses, *, show_data, show_grad, precision) -> list:
 
 
 def op_attrs(v) -> dict:
-    return {"label": escape_plain(v.op.describe(v.arg)), "shape": "ellipse", "fillcolor": "#f3f4f6",
-            "fontsize": "10", "width": "0.3", "height": "0.3", "margin": "0.04,0.02"}
+    return {
+        "label": escape_plain(v.op.describe(v.arg)),
+        "shape": "ellipse",
+        "fillcolor": "#f3f4f6",
+        "fontsize": "10",
+        "width": "0.3",
+        "height": "0.3",
+        "margin": "0.04,0.02",
+    }
 
 
 def emit(analysis, dot, node_attrs, edge_attrs) -> graphviz.Digraph:
@@ -187,12 +201,19 @@ def emit(analysis, dot, node_attrs, edge_attrs) -> graphviz.Digraph:
     clusters = []  # scopes in order of first appearance (ancestors first)
     for i, v in enumerate(analysis.order):
         scope = analysis.scopes[i]
-        for s in (scope.path() if scope is not None else ()):
+        for s in scope.path() if scope is not None else ():
             if s not in containers:
                 containers[s] = graphviz.Digraph(
                     f"cluster_{len(clusters)}",
-                    graph_attr={"label": escape_plain(s.name), "labeljust": "l", "style": "rounded,dashed",
-                                "color": "#9ca3af", "fontcolor": "#4b5563", "fontsize": "10"})
+                    graph_attr={
+                        "label": escape_plain(s.name),
+                        "labeljust": "l",
+                        "style": "rounded,dashed",
+                        "color": "#9ca3af",
+                        "fontcolor": "#4b5563",
+                        "fontsize": "10",
+                    },
+                )
                 clusters.append(s)
         box = containers[scope]
         box.node(f"v{i}", **node_attrs[i])
@@ -212,7 +233,7 @@ def emit(analysis, dot, node_attrs, edge_attrs) -> graphviz.Digraph:
 
 def _blend(color: str, t: float) -> str:
     """White blended towards ``color`` (#rrggbb) by t in [0, 1]."""
-    rgb = [int(color[k:k + 2], 16) for k in (1, 3, 5)]
+    rgb = [int(color[k : k + 2], 16) for k in (1, 3, 5)]
     return "#" + "".join(f"{round(255 + (c - 255) * t):02x}" for c in rgb)
 
 
@@ -258,8 +279,18 @@ def _highlight_list(highlight, analysis) -> list:
     return sources
 
 
-def draw_graph(root, *, rankdir="LR", show_data=True, show_grad=True, show_local_grads=False, highlight=None,
-               color_by_grad=False, max_nodes=2000, precision=4) -> graphviz.Digraph:
+def draw_graph(
+    root,
+    *,
+    rankdir="LR",
+    show_data=True,
+    show_grad=True,
+    show_local_grads=False,
+    highlight=None,
+    color_by_grad=False,
+    max_nodes=2000,
+    precision=4,
+) -> graphviz.Digraph:
     """The computation graph of ``root`` as a graphviz Digraph (renders inline in Jupyter).
 
     Args:
@@ -294,8 +325,9 @@ def draw_graph(root, *, rankdir="LR", show_data=True, show_grad=True, show_local
     largest = max(abs(v.grad) for v in order)
     node_attrs = []
     for i, v in enumerate(order):
-        fields = value_fields(v, v.grad, analysis.uses[i], show_data=show_data, show_grad=show_grad,
-                              precision=precision)
+        fields = value_fields(
+            v, v.grad, analysis.uses[i], show_data=show_data, show_grad=show_grad, precision=precision
+        )
         attrs = {"label": record(fields, lr), **KIND_STYLE[analysis.kinds[i]]}
         if analysis.uses[i] > 1:
             attrs["peripheries"] = "2"
@@ -307,8 +339,11 @@ def draw_graph(root, *, rankdir="LR", show_data=True, show_grad=True, show_local
         for i, v in enumerate(order):
             if v.op is not None:
                 for slot, local in enumerate(analysis.local_grads(i)):
-                    edge_attrs[(i, slot)] = {"label": escape_plain(
-                        edge_text(analysis, i, slot, local, v.grad, precision, show_grad=show_grad))}
+                    edge_attrs[(i, slot)] = {
+                        "label": escape_plain(
+                            edge_text(analysis, i, slot, local, v.grad, precision, show_grad=show_grad)
+                        )
+                    }
     outlined = set()  # a node on several highlighted paths keeps the first path's colour
     for k, source in enumerate(_highlight_list(highlight, analysis)):
         color = PATH_COLORS[k % len(PATH_COLORS)]

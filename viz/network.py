@@ -1,4 +1,5 @@
 """draw_network: the layered picture of an MLP, one edge per weight."""
+
 from __future__ import annotations
 
 import graphviz
@@ -39,43 +40,59 @@ def draw_network(mlp, *, show_weights=False, precision=2, max_edges=2000) -> gra
     biases = [[_number(neuron.b) for neuron in layer.neurons] for layer in layers]
     edges = sum(len(row) for layer in weights for row in layer)
     if edges > max_edges:
-        raise GraphTooLarge(f"draw_network: this network has {edges} weights, more than max_edges={max_edges}; "
-                            f"a picture with that many edges is unreadable and slow to lay out. "
-                            f"Draw a smaller network or raise max_edges.")
+        raise GraphTooLarge(
+            f"draw_network: this network has {edges} weights, more than max_edges={max_edges}; "
+            f"a picture with that many edges is unreadable and slow to lay out. "
+            f"Draw a smaller network or raise max_edges."
+        )
     nin = getattr(mlp, "nin", None) or len(weights[0][0])
     largest = max((abs(w) for layer in weights for row in layer for w in row), default=0.0) or 1.0
     # Positions pinned by hand (neato reads pos="x,y!" in inches): columns in layer order,
     # circles in index order from the top, as in the notes. dot would reorder them.
     dot = graphviz.Digraph(
-        "network", engine="neato",
+        "network",
+        engine="neato",
         graph_attr={"splines": "false", "fontname": FONT},
-        node_attr={"shape": "circle", "style": "filled", "fontname": FONT, "fontsize": "8", "fixedsize": "true",
-                   "width": "0.6" if show_weights else "0.45"},
+        node_attr={
+            "shape": "circle",
+            "style": "filled",
+            "fontname": FONT,
+            "fontsize": "8",
+            "fixedsize": "true",
+            "width": "0.6" if show_weights else "0.45",
+        },
         edge_attr={"arrowsize": "0.4", "fontname": FONT, "fontsize": "8"},
     )
     columns = [("input", "#dbeafe", [f"x{k + 1}" for k in range(nin)])]
-    for l, layer in enumerate(layers):
-        name = "output" if l == len(layers) - 1 else f"hidden {l + 1}"
+    for k, layer in enumerate(layers):
+        name = "output" if k == len(layers) - 1 else f"hidden {k + 1}"
         activation = getattr(layer, "activation", None)
         label = f"{name}\n({activation})" if activation else name
-        text = [f"b={fmt(b, precision)}" if show_weights else "" for b in biases[l]]
+        text = [f"b={fmt(b, precision)}" if show_weights else "" for b in biases[k]]
         columns.append((label, "#dcfce7" if name == "output" else "#f3f4f6", text))
     tallest = max(len(texts) for _, _, texts in columns)
     dx, dy = (2.2, 0.8) if show_weights else (1.6, 0.6)
     for c, (label, fill, texts) in enumerate(columns):
         top = (len(texts) - 1) / 2 * dy
-        dot.node(f"title{c}", label=escape_plain(label), shape="plaintext", style="", fixedsize="false",
-                 fontsize="10", pos=f"{c * dx:.2f},{(tallest - 1) / 2 * dy + 0.6:.2f}!")
+        dot.node(
+            f"title{c}",
+            label=escape_plain(label),
+            shape="plaintext",
+            style="",
+            fixedsize="false",
+            fontsize="10",
+            pos=f"{c * dx:.2f},{(tallest - 1) / 2 * dy + 0.6:.2f}!",
+        )
         for j, text in enumerate(texts):
             dot.node(f"L{c}n{j}", label=escape_plain(text), fillcolor=fill, pos=f"{c * dx:.2f},{top - j * dy:.2f}!")
-    for l, layer in enumerate(weights):
+    for k, layer in enumerate(weights):
         for j, row in enumerate(layer):
             for i, w in enumerate(row):
-                attrs = {"color": POSITIVE if w >= 0 else NEGATIVE,
-                         "penwidth": f"{0.4 + 3.0 * abs(w) / largest:.2f}"}
+                attrs = {"color": POSITIVE if w >= 0 else NEGATIVE, "penwidth": f"{0.4 + 3.0 * abs(w) / largest:.2f}"}
                 if show_weights:
                     # Near the tail, where a neuron's outgoing edges fan apart, labels do not pile up.
-                    attrs.update(taillabel=fmt(w, precision), labeldistance="4.5", labelangle="0",
-                                 fontcolor=attrs["color"])
-                dot.edge(f"L{l}n{i}", f"L{l + 1}n{j}", **attrs)
+                    attrs.update(
+                        taillabel=fmt(w, precision), labeldistance="4.5", labelangle="0", fontcolor=attrs["color"]
+                    )
+                dot.edge(f"L{k}n{i}", f"L{k + 1}n{j}", **attrs)
     return dot

@@ -1,8 +1,9 @@
 """Plots with matplotlib (the optional extra "plot"): decision boundaries, loss curves, activations.
 
 matplotlib is imported only when a plot is made; without it the error says
-how to install it: pip install "scalargrad[plot]".
+how to install it: pip install "chaingrad[plot]".
 """
+
 from __future__ import annotations
 
 import numpy as np
@@ -18,7 +19,7 @@ def _pyplot():
     try:
         import matplotlib.pyplot as plt
     except ImportError as error:
-        raise ImportError('viz plots need matplotlib: pip install "scalargrad[plot]"') from error
+        raise ImportError('viz plots need matplotlib: pip install "chaingrad[plot]"') from error
     return plt
 
 
@@ -91,8 +92,17 @@ def plot_decision_boundary(model, X, y, ax=None, resolution=200):
     cmap = plt.get_cmap("coolwarm" if classes <= 2 else "tab10", max(classes, 2))
     levels = np.arange(-0.5, classes, 1.0)
     ax.contourf(xx, yy, regions, levels=levels, cmap=cmap, vmin=-0.5, vmax=classes - 0.5, alpha=0.35)
-    ax.scatter(X[:, 0], X[:, 1], c=point_classes, cmap=cmap, vmin=-0.5, vmax=classes - 0.5, edgecolors="k",
-               linewidths=0.5, s=20)
+    ax.scatter(
+        X[:, 0],
+        X[:, 1],
+        c=point_classes,
+        cmap=cmap,
+        vmin=-0.5,
+        vmax=classes - 0.5,
+        edgecolors="k",
+        linewidths=0.5,
+        s=20,
+    )
     ax.set_xlim(low[0], high[0])
     ax.set_ylim(low[1], high[1])
     ax.set_title("decision boundary")

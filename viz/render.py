@@ -1,10 +1,12 @@
 """render: a Digraph to .svg / .png / .pdf / .gv, never losing the work when Graphviz is missing."""
+
 from __future__ import annotations
 
 import shutil
 from pathlib import Path
 
 import graphviz
+
 from autodiff import Value
 
 __all__ = ["render", "GraphvizNotFound", "FORMATS"]
@@ -18,13 +20,16 @@ class GraphvizNotFound(RuntimeError):
 
 
 def install_advice(saved) -> str:
-    where = f"The DOT source was saved to {saved}; render it later with `dot -Tsvg {saved} -o out.svg`. " \
-        if saved else ""
-    return (f"the Graphviz program `dot` was not found on PATH, so nothing could be rendered. {where}"
-            "Install Graphviz itself (the pip package `graphviz` is only a wrapper):\n"
-            "  Debian/Ubuntu: sudo apt-get install graphviz\n"
-            "  macOS:         brew install graphviz\n"
-            "  conda:         conda install -c conda-forge graphviz")
+    where = (
+        f"The DOT source was saved to {saved}; render it later with `dot -Tsvg {saved} -o out.svg`. " if saved else ""
+    )
+    return (
+        f"the Graphviz program `dot` was not found on PATH, so nothing could be rendered. {where}"
+        "Install Graphviz itself (the pip package `graphviz` is only a wrapper):\n"
+        "  Debian/Ubuntu: sudo apt-get install graphviz\n"
+        "  macOS:         brew install graphviz\n"
+        "  conda:         conda install -c conda-forge graphviz"
+    )
 
 
 def pipe(graph: graphviz.Digraph, fmt: str, saved=None) -> bytes:
@@ -62,8 +67,9 @@ def render(graph, path) -> Path:
     path = Path(path)
     suffix = path.suffix.lower()
     if suffix not in FORMATS:
-        raise ValueError(f"render: cannot tell the format of {str(path)!r}; end the path in one of "
-                         f"{', '.join(FORMATS)}")
+        raise ValueError(
+            f"render: cannot tell the format of {str(path)!r}; end the path in one of {', '.join(FORMATS)}"
+        )
     if isinstance(graph, Value):
         from .graph import draw_graph
 

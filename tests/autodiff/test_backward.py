@@ -1,4 +1,5 @@
 """Exact small cases, accumulation semantics, shared nodes and deep graphs."""
+
 import math
 
 import pytest

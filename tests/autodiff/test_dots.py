@@ -1,6 +1,8 @@
 """autodiff.dots: a dense layer's nodes, the same as one autodiff.dot per row."""
+
 import pytest
-from hypothesis import given, strategies as st
+from hypothesis import given
+from hypothesis import strategies as st
 
 import autodiff
 from autodiff import Scope, Value
@@ -31,8 +33,13 @@ def test_dots_makes_the_same_nodes_and_gradients_as_dot_per_row(n_rows, n_inputs
 def test_each_row_is_made_in_its_scope_and_the_caller_scope_comes_back(make_weight, activation):
     scopes = [Scope("neuron 0"), Scope("neuron 1")]
     with autodiff.scope("layer") as layer:
-        outs = autodiff.dots([[make_weight(1.0)], [make_weight(2.0)]], [Value(3.0)],
-                             [make_weight(0.0), make_weight(1.0)], activation=activation, scopes=scopes)
+        outs = autodiff.dots(
+            [[make_weight(1.0)], [make_weight(2.0)]],
+            [Value(3.0)],
+            [make_weight(0.0), make_weight(1.0)],
+            activation=activation,
+            scopes=scopes,
+        )
         after = Value(0.0) * 2
     for out, scope in zip(outs, scopes):
         assert out.scope is scope and out.parents[0].scope is scope  # activation and dot node
@@ -53,15 +60,18 @@ def test_numbers_become_leaves_and_no_bias_is_allowed():
     assert out.data == 23.0 and len(out.parents) == 4
 
 
-@pytest.mark.parametrize("call, error, words", [
-    (lambda: autodiff.dots([[1.0, 2.0]], [1.0]), ValueError, ["2 weights", "1 inputs"]),
-    (lambda: autodiff.dots([[1.0]], [1.0], [0.0, 0.0]), ValueError, ["1 weight rows", "2 biases"]),
-    (lambda: autodiff.dots([[1.0]], [1.0], scopes=["n"]), TypeError, ["Scope", "str"]),
-    (lambda: autodiff.dots([[1.0], [2.0]], [1.0], scopes=[None, "n"]), TypeError, ["Scope", "str"]),
-    (lambda: autodiff.dots([[1.0]], [1.0], ["b"]), TypeError, ["bias", "str"]),
-    (lambda: autodiff.dots(5, [1.0]), TypeError, ["weight_rows", "int"]),
-    (lambda: autodiff.dots([["w"]], [1.0]), TypeError, ["str"]),
-])
+@pytest.mark.parametrize(
+    "call, error, words",
+    [
+        (lambda: autodiff.dots([[1.0, 2.0]], [1.0]), ValueError, ["2 weights", "1 inputs"]),
+        (lambda: autodiff.dots([[1.0]], [1.0], [0.0, 0.0]), ValueError, ["1 weight rows", "2 biases"]),
+        (lambda: autodiff.dots([[1.0]], [1.0], scopes=["n"]), TypeError, ["Scope", "str"]),
+        (lambda: autodiff.dots([[1.0], [2.0]], [1.0], scopes=[None, "n"]), TypeError, ["Scope", "str"]),
+        (lambda: autodiff.dots([[1.0]], [1.0], ["b"]), TypeError, ["bias", "str"]),
+        (lambda: autodiff.dots(5, [1.0]), TypeError, ["weight_rows", "int"]),
+        (lambda: autodiff.dots([["w"]], [1.0]), TypeError, ["str"]),
+    ],
+)
 def test_bad_input_names_the_problem(call, error, words):
     with pytest.raises(error) as info:
         call()

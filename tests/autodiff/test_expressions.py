@@ -1,5 +1,6 @@
 """Random expression DAGs over the whole op table: backward and second derivatives
 against central differences."""
+
 from hypothesis import given, note, settings
 
 from autodiff import OPS, Value

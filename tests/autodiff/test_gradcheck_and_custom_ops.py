@@ -1,4 +1,5 @@
 """The checker itself is tested (a wrong rule must be caught); custom ops join the table."""
+
 import math
 
 import pytest
@@ -33,7 +34,7 @@ def test_gradcheck_catches_a_sign_error_in_one_input_only():
 def test_second_order_check_catches_a_rule_that_only_works_on_floats():
     # A derivative rule that freezes its value (float()) is right to first order
     # but loses the graph, so its second derivative is wrong (0 instead of 6x).
-    frozen_cube = define_op("frozen_cube", lambda x: x ** 3, lambda x, out: 3 * float(x) ** 2, register=False)
+    frozen_cube = define_op("frozen_cube", lambda x: x**3, lambda x, out: 3 * float(x) ** 2, register=False)
     assert_gradients_match(lambda x: frozen_cube(x), 1.3)
     with pytest.raises(GradcheckError):
         assert_second_derivatives_match(lambda x: frozen_cube(x), 1.3)

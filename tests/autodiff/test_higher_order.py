@@ -1,15 +1,17 @@
 """grad, value_and_grad, gradients(create_graph=True), hessian."""
+
 import math
 
 import pytest
-from hypothesis import given, strategies as st
+from hypothesis import given
+from hypothesis import strategies as st
 
 import autodiff
 from autodiff import Value, grad, hessian, value_and_grad
 
 
 def test_grad_of_a_cube_and_its_derivatives():
-    f = lambda x: x ** 3  # noqa: E731
+    f = lambda x: x**3  # noqa: E731
     assert grad(f)(2.0) == 12.0
     assert grad(grad(f))(2.0) == 12.0
     assert grad(grad(grad(f)))(2.0) == 6.0

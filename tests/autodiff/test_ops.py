@@ -3,6 +3,7 @@
 The tests enumerate autodiff.OPS at collection time, so an op added to the
 table (or registered with define_op before collection) cannot escape them.
 """
+
 import math
 
 import pytest
@@ -38,15 +39,38 @@ REFERENCE = {
     "sin": lambda xs, a: math.sin(xs[0]),
     "cos": lambda xs, a: math.cos(xs[0]),
     "sum": lambda xs, a: sum(xs),
-    "dot": lambda xs, a: sum(w * x for w, x in zip(xs[:len(xs) // 2], xs[len(xs) // 2:2 * (len(xs) // 2)]))
-    + (xs[-1] if len(xs) % 2 else 0.0),
+    "dot": lambda xs, a: (
+        sum(w * x for w, x in zip(xs[: len(xs) // 2], xs[len(xs) // 2 : 2 * (len(xs) // 2)]))
+        + (xs[-1] if len(xs) % 2 else 0.0)
+    ),
     "logsumexp": lambda xs, a: math.log(sum(math.exp(x) for x in xs)),
 }
 
 
 def test_the_table_has_every_op_of_the_api():
-    expected = {"add", "sub", "mul", "div", "neg", "pow", "powv", "abs", "exp", "log", "sqrt", "tanh",
-                "sigmoid", "relu", "leaky_relu", "softplus", "sin", "cos", "sum", "dot", "logsumexp"}
+    expected = {
+        "add",
+        "sub",
+        "mul",
+        "div",
+        "neg",
+        "pow",
+        "powv",
+        "abs",
+        "exp",
+        "log",
+        "sqrt",
+        "tanh",
+        "sigmoid",
+        "relu",
+        "leaky_relu",
+        "softplus",
+        "sin",
+        "cos",
+        "sum",
+        "dot",
+        "logsumexp",
+    }
     assert expected <= set(OPS)
 
 
@@ -106,9 +130,20 @@ def test_value_methods_and_operators_use_the_table(name):
     """The dunders and methods build nodes whose op is the table's op."""
     x, y = Value(1.5), Value(0.5)
     made_by = {
-        "add": x + y, "sub": x - y, "mul": x * y, "div": x / y, "neg": -x, "add_const": x + 2,
-        "mul_const": x * 2, "div_const": x / 2, "pow": x ** 2, "powv": x ** y, "abs": abs(x),
-        "leaky_relu": x.leaky_relu(), "sum": autodiff.sum([x, y]), "dot": autodiff.dot([x], [y]),
+        "add": x + y,
+        "sub": x - y,
+        "mul": x * y,
+        "div": x / y,
+        "neg": -x,
+        "add_const": x + 2,
+        "mul_const": x * 2,
+        "div_const": x / 2,
+        "pow": x**2,
+        "powv": x**y,
+        "abs": abs(x),
+        "leaky_relu": x.leaky_relu(),
+        "sum": autodiff.sum([x, y]),
+        "dot": autodiff.dot([x], [y]),
         "logsumexp": autodiff.logsumexp([x, y]),
     }
     out = made_by[name] if name in made_by else getattr(x, name)()

@@ -1,4 +1,5 @@
 """Value: construction, arithmetic with numbers, comparisons, repr, no_grad, scopes, errors."""
+
 import math
 import threading
 
@@ -15,10 +16,20 @@ def test_value_accepts_real_numbers(data):
     assert type(v.data) is float and v.data == float(data) and v.grad == 0.0 and v.label == ""
 
 
-@pytest.mark.parametrize("data, type_name", [
-    (True, "bool"), (np.bool_(True), "bool"), ("1.0", "str"), (None, "NoneType"), (1j, "complex"),
-    ([1.0], "list"), (np.array([1.0]), "ndarray"), (np.array(1.0), "ndarray"), (Value(1.0), "Value"),
-])
+@pytest.mark.parametrize(
+    "data, type_name",
+    [
+        (True, "bool"),
+        (np.bool_(True), "bool"),
+        ("1.0", "str"),
+        (None, "NoneType"),
+        (1j, "complex"),
+        ([1.0], "list"),
+        (np.array([1.0]), "ndarray"),
+        (np.array(1.0), "ndarray"),
+        (Value(1.0), "Value"),
+    ],
+)
 def test_value_rejects_non_reals_naming_the_type(data, type_name):
     with pytest.raises(TypeError, match=type_name):
         Value(data)
@@ -38,13 +49,27 @@ def test_label_is_settable_and_shown_in_repr():
     assert repr(Value(2, label="w")) == "Value(data=2.0, grad=0.0, label='w')"
 
 
-@pytest.mark.parametrize("expression, expected", [
-    (lambda v: v + 2, 5.0), (lambda v: 2 + v, 5.0), (lambda v: v - 2, 1.0), (lambda v: 2 - v, -1.0),
-    (lambda v: v * 2, 6.0), (lambda v: 2 * v, 6.0), (lambda v: v / 2, 1.5), (lambda v: 6 / v, 2.0),
-    (lambda v: v ** 2, 9.0), (lambda v: 2 ** v, 8.0), (lambda v: v ** Value(2.0), 9.0), (lambda v: -v, -3.0),
-    (lambda v: abs(-v), 3.0), (lambda v: np.float64(2.0) * v, 6.0), (lambda v: np.float64(2.0) + v, 5.0),
-    (lambda v: +v, 3.0),
-])
+@pytest.mark.parametrize(
+    "expression, expected",
+    [
+        (lambda v: v + 2, 5.0),
+        (lambda v: 2 + v, 5.0),
+        (lambda v: v - 2, 1.0),
+        (lambda v: 2 - v, -1.0),
+        (lambda v: v * 2, 6.0),
+        (lambda v: 2 * v, 6.0),
+        (lambda v: v / 2, 1.5),
+        (lambda v: 6 / v, 2.0),
+        (lambda v: v**2, 9.0),
+        (lambda v: 2**v, 8.0),
+        (lambda v: v ** Value(2.0), 9.0),
+        (lambda v: -v, -3.0),
+        (lambda v: abs(-v), 3.0),
+        (lambda v: np.float64(2.0) * v, 6.0),
+        (lambda v: np.float64(2.0) + v, 5.0),
+        (lambda v: +v, 3.0),
+    ],
+)
 def test_arithmetic_with_numbers_on_either_side(expression, expected):
     out = expression(Value(3.0))
     assert isinstance(out, Value) and out.data == expected
@@ -122,25 +147,28 @@ def test_scopes_tag_new_values():
     assert (Value(1.0) * 2).scope is None
 
 
-@pytest.mark.parametrize("make, error, words", [
-    (lambda: Value(-1.0).log(), ValueError, ["log", "-1.0"]),
-    (lambda: Value(0.0).log(), ValueError, ["log", "0.0"]),
-    (lambda: Value(-2.0).sqrt(), ValueError, ["sqrt", "-2.0"]),
-    (lambda: Value(-8.0) ** 0.5, ValueError, ["pow", "-8.0", "0.5"]),
-    (lambda: Value(-2.0) ** Value(2.0), ValueError, ["powv", "-2.0"]),
-    (lambda: Value(0.0) ** Value(2.0), ValueError, ["powv", "0.0"]),
-    (lambda: (-2.0) ** Value(2.0), ValueError, ["powv", "-2.0"]),
-    (lambda: Value(1.0) / 0, ZeroDivisionError, ["div", "zero"]),
-    (lambda: 1.0 / Value(0.0), ZeroDivisionError, ["div", "zero"]),
-    (lambda: Value(0.0) ** -1, ZeroDivisionError, ["pow", "zero"]),
-    (lambda: Value(1000.0).exp(), OverflowError, ["exp", "1000.0"]),
-    (lambda: Value(1e200) * Value(1e200), OverflowError, ["mul"]),
-    (lambda: Value(1e200) * 1e200, OverflowError, ["mul_const"]),
-    (lambda: Value(10.0) ** 400, OverflowError, ["pow"]),
-    (lambda: autodiff.dot([1.0, 2.0], [1.0]), ValueError, ["2 weights", "1 inputs"]),
-    (lambda: autodiff.logsumexp([]), ValueError, ["logsumexp", "empty"]),
-    (lambda: autodiff.sum(3.0), TypeError, ["sum", "float"]),
-])
+@pytest.mark.parametrize(
+    "make, error, words",
+    [
+        (lambda: Value(-1.0).log(), ValueError, ["log", "-1.0"]),
+        (lambda: Value(0.0).log(), ValueError, ["log", "0.0"]),
+        (lambda: Value(-2.0).sqrt(), ValueError, ["sqrt", "-2.0"]),
+        (lambda: Value(-8.0) ** 0.5, ValueError, ["pow", "-8.0", "0.5"]),
+        (lambda: Value(-2.0) ** Value(2.0), ValueError, ["powv", "-2.0"]),
+        (lambda: Value(0.0) ** Value(2.0), ValueError, ["powv", "0.0"]),
+        (lambda: (-2.0) ** Value(2.0), ValueError, ["powv", "-2.0"]),
+        (lambda: Value(1.0) / 0, ZeroDivisionError, ["div", "zero"]),
+        (lambda: 1.0 / Value(0.0), ZeroDivisionError, ["div", "zero"]),
+        (lambda: Value(0.0) ** -1, ZeroDivisionError, ["pow", "zero"]),
+        (lambda: Value(1000.0).exp(), OverflowError, ["exp", "1000.0"]),
+        (lambda: Value(1e200) * Value(1e200), OverflowError, ["mul"]),
+        (lambda: Value(1e200) * 1e200, OverflowError, ["mul_const"]),
+        (lambda: Value(10.0) ** 400, OverflowError, ["pow"]),
+        (lambda: autodiff.dot([1.0, 2.0], [1.0]), ValueError, ["2 weights", "1 inputs"]),
+        (lambda: autodiff.logsumexp([]), ValueError, ["logsumexp", "empty"]),
+        (lambda: autodiff.sum(3.0), TypeError, ["sum", "float"]),
+    ],
+)
 def test_bad_input_raises_a_clear_error(make, error, words):
     with pytest.raises(error) as info:
         make()
@@ -150,7 +178,7 @@ def test_bad_input_raises_a_clear_error(make, error, words):
 
 def test_negative_base_to_a_whole_power_is_fine():
     x = Value(-2.0)
-    y = x ** 3
+    y = x**3
     y.backward()
     assert y.data == -8.0 and x.grad == 12.0
 
@@ -191,9 +219,11 @@ def test_nary_functions_are_one_node():
 # finite; a constant that is itself inf or nan must still be named as bad input (ValueError), not as an
 # overflow.
 @pytest.mark.parametrize("constant", [math.inf, -math.inf, math.nan])
-@pytest.mark.parametrize("combine", [lambda x, c: x + c, lambda x, c: c + x, lambda x, c: x - c,
-                                     lambda x, c: x * c, lambda x, c: c * x],
-                         ids=["x+c", "c+x", "x-c", "x*c", "c*x"])
+@pytest.mark.parametrize(
+    "combine",
+    [lambda x, c: x + c, lambda x, c: c + x, lambda x, c: x - c, lambda x, c: x * c, lambda x, c: c * x],
+    ids=["x+c", "c+x", "x-c", "x*c", "c*x"],
+)
 @pytest.mark.parametrize("x", [0.0, 2.0])
 def test_an_infinite_or_nan_constant_is_bad_input(x, combine, constant):
     with pytest.raises(ValueError, match="must be finite"):

@@ -6,6 +6,7 @@ exactly), and the files written into --out. Graph pictures need the Graphviz
 examples fall back to. The test without `dot` runs either way, with a PATH
 that hides it.
 """
+
 import ast
 import os
 import re
@@ -25,12 +26,21 @@ HAS_DOT = shutil.which("dot") is not None
 
 def run(script, out, *args, path=None, timeout=120):
     """Run examples/<script> with --out ``out``; returns its stdout (asserting exit code 0)."""
-    env = dict(os.environ, MPLBACKEND="Agg", PYTHONPATH=os.pathsep.join(
-        [str(ROOT), *filter(None, [os.environ.get("PYTHONPATH")])]))
+    env = dict(
+        os.environ,
+        MPLBACKEND="Agg",
+        PYTHONPATH=os.pathsep.join([str(ROOT), *filter(None, [os.environ.get("PYTHONPATH")])]),
+    )
     if path is not None:
         env["PATH"] = path
-    result = subprocess.run([sys.executable, str(EXAMPLES / script), "--out", str(out), *args], cwd=ROOT, env=env,
-                            capture_output=True, text=True, timeout=timeout)
+    result = subprocess.run(
+        [sys.executable, str(EXAMPLES / script), "--out", str(out), *args],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
     assert result.returncode == 0, f"{script} {' '.join(args)} failed:\n{result.stdout}\n{result.stderr}"
     return result.stdout
 
@@ -76,19 +86,35 @@ def percent(pattern, stdout):
 def test_docstring_main_seed_out(script):
     tree = ast.parse((EXAMPLES / script).read_text(encoding="utf-8"))
     assert ast.get_docstring(tree), f"{script} has no module docstring"
-    assert any(isinstance(node, ast.FunctionDef) and node.name == "main" for node in tree.body), \
+    assert any(isinstance(node, ast.FunctionDef) and node.name == "main" for node in tree.body), (
         f"{script} has no main()"
+    )
     env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(ROOT), *filter(None, [os.environ.get("PYTHONPATH")])]))
-    result = subprocess.run([sys.executable, str(EXAMPLES / script), "--help"], cwd=ROOT, env=env,
-                            capture_output=True, text=True, timeout=60)
+    result = subprocess.run(
+        [sys.executable, str(EXAMPLES / script), "--help"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert result.returncode == 0, result.stderr
     for option in ("--seed", "--out") + (("--epochs",) if script in TRAINING else ()):
         assert option in result.stdout, f"{script} --help does not offer {option}:\n{result.stdout}"
 
 
 def test_every_example_is_tested():
-    tested = {"worked_example.py", "xor.py", "blobs.py", "perceptron.py", "regression.py", "moons.py",
-              "backprop_slides.py", "activations.py", "tour.py"}
+    tested = {
+        "worked_example.py",
+        "xor.py",
+        "blobs.py",
+        "perceptron.py",
+        "regression.py",
+        "moons.py",
+        "backprop_slides.py",
+        "activations.py",
+        "tour.py",
+    }
     assert set(SCRIPTS) == tested, f"examples without a test here: {set(SCRIPTS) - tested}"
 
 
@@ -102,8 +128,9 @@ def test_worked_example_exact(tmp_path):
 def test_xor(tmp_path):
     stdout = run("xor.py", tmp_path)
     assert "Input\tOutput\tQuantized" in stdout
-    assert re.search(r"2-2-1 sigmoid network, seed \d+, 1000 full-batch steps, lr 1: loss [\d.]+, accuracy 100%",
-                     stdout)
+    assert re.search(
+        r"2-2-1 sigmoid network, seed \d+, 1000 full-batch steps, lr 1: loss [\d.]+, accuracy 100%", stdout
+    )
     for point, quantized in (("[0, 0]", 0), ("[1, 0]", 1), ("[0, 1]", 1), ("[1, 1]", 0)):
         assert re.search(rf"^{re.escape(point)}\t[\d.]+\t\[{quantized}\]$", stdout, re.M), stdout
     assert "cannot separate XOR" in stdout
@@ -158,8 +185,9 @@ def test_backprop_slides(tmp_path):
 def test_activations(tmp_path):
     stdout = run("activations.py", tmp_path)
     assert "softmax([2, 1, 0.1]) = [0.6590, 0.2424, 0.0986], sum 1" in stdout
-    assert re.search(r"^tanh +f  = -0\.9640, \+0\.4621, \+0\.9640   f' = \+0\.0707, \+0\.7864, \+0\.0707$", stdout,
-                     re.M), stdout
+    assert re.search(
+        r"^tanh +f  = -0\.9640, \+0\.4621, \+0\.9640   f' = \+0\.0707, \+0\.7864, \+0\.0707$", stdout, re.M
+    ), stdout
     assert_files(tmp_path, "activations.png")
 
 
@@ -172,8 +200,13 @@ def test_tour(tmp_path):
     assert "final accuracy 100% (100/100)" in stdout
     assert_worked_numbers(stdout)
     assert f"The pictures are in {out.resolve()}:" in stdout
-    names = ["xor_boundary.png", "blobs_batch_boundary.png", "blobs_batch_loss.png",
-             graph_file(out, "xor_graph").name, graph_file(out, "worked_example").name]
+    names = [
+        "xor_boundary.png",
+        "blobs_batch_boundary.png",
+        "blobs_batch_loss.png",
+        graph_file(out, "xor_graph").name,
+        graph_file(out, "worked_example").name,
+    ]
     assert_files(out, *names)
     listing = stdout.split("The pictures are in")[1]
     for name in names:

@@ -1,9 +1,11 @@
 """Activations: values, the NumPy twins, and exact gradients (Hypothesis + gradcheck)."""
+
 import math
 
 import numpy as np
 import pytest
-from hypothesis import assume, given, strategies as st
+from hypothesis import assume, given
+from hypothesis import strategies as st
 
 import autodiff
 from autodiff import Value
@@ -40,8 +42,9 @@ def test_values_and_derivatives(name, z):
     out = get_activation(name)(Value(z))
     assert out.data == pytest.approx(REFERENCE[name](z), rel=1e-12, abs=1e-15)
     assume(name not in ("relu", "leaky_relu") or z != 0)
-    assert autodiff.gradients(out, [out] if name == "linear" else [out.parents[0]])[0] == \
-        pytest.approx(DERIVATIVE[name](z), rel=1e-12, abs=1e-15)
+    assert autodiff.gradients(out, [out] if name == "linear" else [out.parents[0]])[0] == pytest.approx(
+        DERIVATIVE[name](z), rel=1e-12, abs=1e-15
+    )
 
 
 @pytest.mark.parametrize("name", NAMES)

@@ -212,8 +212,7 @@ def test_blobs_zero_std_puts_points_exactly_on_centers():
 
 
 def test_blobs_random_centers_lie_in_center_box():
-    X, y = make_blobs(50, centers=4, n_features=5, cluster_std=0.0,
-                      center_box=(2.0, 3.0), random_state=0)
+    X, y = make_blobs(50, centers=4, n_features=5, cluster_std=0.0, center_box=(2.0, 3.0), random_state=0)
     assert X.shape == (50, 5)
     assert np.all((X >= 2.0) & (X <= 3.0))
     assert len(np.unique(X, axis=0)) == 4  # four distinct centers
@@ -378,8 +377,7 @@ def test_split_is_a_partition_and_keeps_arrays_aligned(shuffle):
     n = 37
     X = np.arange(n * 2).reshape(n, 2)
     y = np.arange(n)
-    X_train, X_test, y_train, y_test = train_test_split(
-        X, y, test_size=0.3, random_state=0, shuffle=shuffle)
+    X_train, X_test, y_train, y_test = train_test_split(X, y, test_size=0.3, random_state=0, shuffle=shuffle)
     together = np.concatenate([y_train, y_test])
     assert sorted(together.tolist()) == list(range(n))  # union is everything, no overlap
     assert not set(y_train.tolist()) & set(y_test.tolist())
@@ -394,8 +392,7 @@ def test_split_without_shuffle_keeps_order():
 
 
 def test_split_accepts_lists_and_returns_arrays():
-    a_train, a_test, b_train, b_test = train_test_split(
-        [1, 2, 3, 4], ["a", "b", "c", "d"], test_size=1, random_state=0)
+    a_train, a_test, b_train, b_test = train_test_split([1, 2, 3, 4], ["a", "b", "c", "d"], test_size=1, random_state=0)
     assert all(isinstance(part, np.ndarray) for part in (a_train, a_test, b_train, b_test))
     pairs = dict(zip([1, 2, 3, 4], "abcd"))
     for a, b in zip(np.concatenate([a_train, a_test]), np.concatenate([b_train, b_test])):
@@ -446,8 +443,7 @@ def test_split_needs_at_least_one_array():
 def test_stratified_split_keeps_class_proportions():
     y = np.array([0] * 60 + [1] * 30 + [2] * 10)
     X = np.arange(100)
-    X_train, X_test, y_train, y_test = train_test_split(
-        X, y, test_size=0.2, stratify=y, random_state=0)
+    X_train, X_test, y_train, y_test = train_test_split(X, y, test_size=0.2, stratify=y, random_state=0)
     np.testing.assert_array_equal(np.bincount(y_test), [12, 6, 2])
     np.testing.assert_array_equal(np.bincount(y_train), [48, 24, 8])
     np.testing.assert_array_equal(y[X_train], y_train)

@@ -2,8 +2,8 @@
 
 Networks are tiny and data small so that the whole file runs in seconds.
 """
+
 import copy
-import inspect
 import json
 import pickle
 import warnings
@@ -95,10 +95,14 @@ def test_set_params_rejects_unknown_names():
 
 def test_repr_shows_only_non_default_parameters():
     assert repr(MLPClassifier()) == "MLPClassifier()"
-    assert repr(MLPClassifier((8,), max_iter=5, alpha=np.float64(0.0001))) == \
-        "MLPClassifier(hidden_layer_sizes=(8,), max_iter=5)"
-    assert repr(MLPRegressor(hidden_layer_sizes=[4], shuffle=False)) == \
-        "MLPRegressor(hidden_layer_sizes=[4], shuffle=False)"
+    assert (
+        repr(MLPClassifier((8,), max_iter=5, alpha=np.float64(0.0001)))
+        == "MLPClassifier(hidden_layer_sizes=(8,), max_iter=5)"
+    )
+    assert (
+        repr(MLPRegressor(hidden_layer_sizes=[4], shuffle=False))
+        == "MLPRegressor(hidden_layer_sizes=[4], shuffle=False)"
+    )
 
 
 def test_clone_gives_an_unfitted_copy_with_the_same_params(clf3):
@@ -117,11 +121,19 @@ def test_scikit_learn_sees_a_classifier_and_a_regressor(blobs3):
     assert isinstance(check_cv(3, y, classifier=is_classifier(MLPClassifier())), StratifiedKFold)
 
 
-@pytest.mark.parametrize("check", [
-    "check_parameters_default_constructible", "check_no_attributes_set_in_init", "check_get_params_invariance",
-    "check_set_params", "check_estimator_repr", "check_estimators_unfitted", "check_estimator_cloneable",
-    "check_do_not_raise_errors_in_init_or_set_params",
-])
+@pytest.mark.parametrize(
+    "check",
+    [
+        "check_parameters_default_constructible",
+        "check_no_attributes_set_in_init",
+        "check_get_params_invariance",
+        "check_set_params",
+        "check_estimator_repr",
+        "check_estimators_unfitted",
+        "check_estimator_cloneable",
+        "check_do_not_raise_errors_in_init_or_set_params",
+    ],
+)
 @pytest.mark.parametrize("cls", [MLPClassifier, MLPRegressor])
 def test_scikit_learn_api_checks(cls, check):
     getattr(estimator_checks, check)(cls.__name__, cls(hidden_layer_sizes=(4,), max_iter=5, random_state=0))
@@ -213,8 +225,15 @@ def test_predictions_equal_the_scalar_forward_pass(clf3, blobs3):
 def test_losses_are_on_scikit_learns_scale(blobs2, blobs3):
     # With a vanishing step the weights do not move, so the first epoch's loss is
     # the loss of the final weights: log-loss (binary and softmax) and half the MSE.
-    tiny = dict(hidden_layer_sizes=(4,), solver="sgd", momentum=0.0, learning_rate_init=1e-300,
-                max_iter=1, alpha=0.0, random_state=3)
+    tiny = dict(
+        hidden_layer_sizes=(4,),
+        solver="sgd",
+        momentum=0.0,
+        learning_rate_init=1e-300,
+        max_iter=1,
+        alpha=0.0,
+        random_state=3,
+    )
     for X, y in (blobs2, blobs3):
         clf = MLPClassifier(**tiny).fit(X, y)
         expected = -np.mean(clf.predict_log_proba(X)[np.arange(len(y)), y])
@@ -226,18 +245,18 @@ def test_losses_are_on_scikit_learns_scale(blobs2, blobs3):
 
 def test_alpha_adds_scikit_learns_l2_term_on_weights_only(blobs2):
     X, y = blobs2
-    tiny = dict(hidden_layer_sizes=(4,), solver="sgd", momentum=0.0, learning_rate_init=1e-300,
-                max_iter=1, random_state=3)
+    tiny = dict(
+        hidden_layer_sizes=(4,), solver="sgd", momentum=0.0, learning_rate_init=1e-300, max_iter=1, random_state=3
+    )
     plain = MLPClassifier(alpha=0.0, **tiny).fit(X, y)
     penalized = MLPClassifier(alpha=0.3, **tiny).fit(X, y)
-    squares = sum(float((c ** 2).sum()) for c in plain.coefs_)  # biases excluded
+    squares = sum(float((c**2).sum()) for c in plain.coefs_)  # biases excluded
     assert penalized.loss_ - plain.loss_ == pytest.approx(0.5 * 0.3 * squares / len(X), rel=1e-9)
 
 
 # ---------------------------------------------------------------- bad input
 def test_predict_before_fit_says_not_fitted():
-    for est, method in [(MLPClassifier(), "predict"), (MLPClassifier(), "predict_proba"),
-                        (MLPRegressor(), "predict")]:
+    for est, method in [(MLPClassifier(), "predict"), (MLPClassifier(), "predict_proba"), (MLPRegressor(), "predict")]:
         with pytest.raises(NotFittedError, match="not fitted yet") as info:
             getattr(est, method)([[0.0, 1.0]])
         assert isinstance(info.value, ValueError) and isinstance(info.value, AttributeError)
@@ -287,16 +306,27 @@ def test_bad_shapes_and_labels_are_refused(blobs2):
         clf.fit(X, y.reshape(-1, 1))
 
 
-@pytest.mark.parametrize("params, name", [
-    (dict(solver="lbfgs"), "solver"), (dict(activation="softmax"), "activation"), (dict(alpha=-1.0), "alpha"),
-    (dict(batch_size=0), "batch_size"), (dict(learning_rate="optimal"), "learning_rate"),
-    (dict(learning_rate_init=0.0), "learning_rate_init"), (dict(max_iter=0), "max_iter"),
-    (dict(momentum=1.5), "momentum"), (dict(hidden_layer_sizes=(4, 0)), "hidden_layer_sizes"),
-    (dict(hidden_layer_sizes="8"), "hidden_layer_sizes"), (dict(tol=-1.0), "tol"),
-    (dict(n_iter_no_change=0), "n_iter_no_change"), (dict(random_state="seed"), "random_state"),
-    (dict(beta_1=1.0), "beta_1"), (dict(shuffle="yes"), "shuffle"),
-    (dict(validation_fraction=1.0), "validation_fraction"),
-])
+@pytest.mark.parametrize(
+    "params, name",
+    [
+        (dict(solver="lbfgs"), "solver"),
+        (dict(activation="softmax"), "activation"),
+        (dict(alpha=-1.0), "alpha"),
+        (dict(batch_size=0), "batch_size"),
+        (dict(learning_rate="optimal"), "learning_rate"),
+        (dict(learning_rate_init=0.0), "learning_rate_init"),
+        (dict(max_iter=0), "max_iter"),
+        (dict(momentum=1.5), "momentum"),
+        (dict(hidden_layer_sizes=(4, 0)), "hidden_layer_sizes"),
+        (dict(hidden_layer_sizes="8"), "hidden_layer_sizes"),
+        (dict(tol=-1.0), "tol"),
+        (dict(n_iter_no_change=0), "n_iter_no_change"),
+        (dict(random_state="seed"), "random_state"),
+        (dict(beta_1=1.0), "beta_1"),
+        (dict(shuffle="yes"), "shuffle"),
+        (dict(validation_fraction=1.0), "validation_fraction"),
+    ],
+)
 def test_bad_hyperparameters_raise_at_fit_naming_the_parameter(params, name, blobs2):
     X, y = blobs2
     clf = MLPClassifier(**params)  # no validation in __init__ (scikit-learn's convention)
@@ -344,8 +374,9 @@ def test_regressor_partial_fit_improves():
 
 def test_warm_start_continues_from_the_current_weights(blobs2):
     X, y = blobs2
-    clf = MLPClassifier(warm_start=True, solver="sgd", momentum=0.0, **{**FAST, "learning_rate_init": 0.01,
-                                                                         "max_iter": 5}).fit(X, y)
+    clf = MLPClassifier(
+        warm_start=True, solver="sgd", momentum=0.0, **{**FAST, "learning_rate_init": 0.01, "max_iter": 5}
+    ).fit(X, y)
     first = list(clf.loss_curve_)
     clf.fit(X, y)
     assert len(clf.loss_curve_) == 10 and clf.loss_curve_[:5] == first and clf.n_iter_ == 5
@@ -419,8 +450,9 @@ def test_divergence_leaves_the_estimator_as_it_was():
 # ---------------------------------------------------------------- regression
 def test_regressor_r2_on_a_sine():
     X, y = make_sine(80, noise=0.05, random_state=0)
-    reg = MLPRegressor(hidden_layer_sizes=(8,), activation="tanh", learning_rate_init=0.05, max_iter=100,
-                       random_state=0).fit(X, y)
+    reg = MLPRegressor(
+        hidden_layer_sizes=(8,), activation="tanh", learning_rate_init=0.05, max_iter=100, random_state=0
+    ).fit(X, y)
     assert reg.out_activation_ == "identity"
     assert reg.predict(X).shape == (80,)
     assert reg.score(X, y) > 0.9
@@ -493,4 +525,3 @@ def test_pickle_and_deepcopy_keep_predictions(clf3, blobs3):
     for twin in (pickle.loads(pickle.dumps(clf3)), copy.deepcopy(clf3)):
         assert twin.model_ is not clf3.model_
         np.testing.assert_array_equal(twin.predict_proba(X), clf3.predict_proba(X))
-

@@ -1,7 +1,9 @@
 """predict_numpy equals the scalar forward to 1e-12."""
+
 import numpy as np
 import pytest
-from hypothesis import given, strategies as st
+from hypothesis import given
+from hypothesis import strategies as st
 
 import nn
 from nn.activations import ACTIVATIONS
@@ -22,7 +24,7 @@ def test_mlp_matches_the_scalar_forward(activation, init):
     np.testing.assert_allclose(got, scalar_forward(model, X), rtol=0, atol=1e-12)
 
 
-@given(st.integers(0, 2 ** 32 - 1), st.sampled_from(sorted(ACTIVATIONS)))
+@given(st.integers(0, 2**32 - 1), st.sampled_from(sorted(ACTIVATIONS)))
 def test_layer_and_neuron_match(seed, activation):
     X = np.random.default_rng(seed).uniform(-5, 5, (6, 4))
     layer = nn.Layer(4, 3, activation=activation, init="uniform", rng=seed)
@@ -49,6 +51,7 @@ def test_bad_inputs():
 
 def test_grid_is_fast():
     import time
+
     model = nn.MLP(2, [16, 16, 1], seed=0)
     grid = np.stack(np.meshgrid(np.linspace(-2, 2, 200), np.linspace(-2, 2, 200)), -1).reshape(-1, 2)
     start = time.perf_counter()

@@ -1,4 +1,5 @@
 """Parameter, Module, Neuron, Layer, MLP and the initializers."""
+
 import math
 
 import numpy as np
@@ -88,8 +89,10 @@ def test_gradients_reach_the_inputs():
     layer = nn.Layer(2, 3, activation="tanh", rng=0)
     x = [Value(0.3), Value(-0.7)]
     autodiff.sum(layer(x)).backward()
-    expected = [sum(n.w[i].data * (1 - math.tanh(autodiff.dot(n.w, [0.3, -0.7], n.b).data) ** 2)
-                    for n in layer.neurons) for i in range(2)]
+    expected = [
+        sum(n.w[i].data * (1 - math.tanh(autodiff.dot(n.w, [0.3, -0.7], n.b).data) ** 2) for n in layer.neurons)
+        for i in range(2)
+    ]
     assert [v.grad for v in x] == pytest.approx(expected, rel=1e-12)
 
 
@@ -104,8 +107,11 @@ def test_layer_returns_a_list_even_for_one_neuron():
 def test_mlp_shapes_and_activations():
     model = nn.MLP(3, [4, 5, 2], activation="tanh", output_activation="sigmoid", seed=0)
     assert model.nin == 3 and model.nouts == [4, 5, 2]
-    assert [(l.nin, l.nout, l.activation) for l in model.layers] == [(3, 4, "tanh"), (4, 5, "tanh"),
-                                                                     (5, 2, "sigmoid")]
+    assert [(layer.nin, layer.nout, layer.activation) for layer in model.layers] == [
+        (3, 4, "tanh"),
+        (4, 5, "tanh"),
+        (5, 2, "sigmoid"),
+    ]
     assert model.num_parameters() == 4 * 4 + 5 * 5 + 2 * 6
     out = model([0.1, 0.2, 0.3])
     assert len(out) == 2 and all(0 < v.data < 1 for v in out)
@@ -114,8 +120,12 @@ def test_mlp_shapes_and_activations():
 def test_named_parameters_are_dotted_and_stable():
     model = nn.MLP(2, [3, 1], seed=0)
     names = [name for name, _ in model.named_parameters()]
-    assert names[:4] == ["layers.0.neurons.0.w.0", "layers.0.neurons.0.w.1", "layers.0.neurons.0.b",
-                         "layers.0.neurons.1.w.0"]
+    assert names[:4] == [
+        "layers.0.neurons.0.w.0",
+        "layers.0.neurons.0.w.1",
+        "layers.0.neurons.0.b",
+        "layers.0.neurons.1.w.0",
+    ]
     assert names[-1] == "layers.1.neurons.0.b"
     assert len(names) == len(set(names)) == model.num_parameters() == 13
     assert names == [name for name, _ in model.named_parameters()]
@@ -138,15 +148,20 @@ def test_zero_grad():
 
 
 def test_repr_is_readable():
-    assert repr(nn.MLP(2, [16, 16, 1], seed=0)) == \
-        "MLP(2 -> [16, 16, 1], activation='relu', output_activation='linear', 337 parameters)"
+    assert (
+        repr(nn.MLP(2, [16, 16, 1], seed=0))
+        == "MLP(2 -> [16, 16, 1], activation='relu', output_activation='linear', 337 parameters)"
+    )
     assert repr(nn.Layer(2, 3)) == "Layer(2 -> 3, activation='relu')"
     assert repr(nn.Neuron(2, activation="tanh")) == "Neuron(2, activation='tanh')"
 
 
 def test_config_rebuilds_the_architecture():
-    for module in (nn.MLP(2, [3, 1], activation="tanh", init="uniform", seed=5), nn.Layer(3, 2, "sigmoid"),
-                   nn.Neuron(4, "softplus")):
+    for module in (
+        nn.MLP(2, [3, 1], activation="tanh", init="uniform", seed=5),
+        nn.Layer(3, 2, "sigmoid"),
+        nn.Neuron(4, "softplus"),
+    ):
         twin = type(module)(**module.config())
         assert twin.config() == module.config()
         assert list(twin.state_dict()) == list(module.state_dict())
@@ -171,15 +186,18 @@ def test_state_dict_round_trip():
     assert b([0.3, 0.4])[0].data == a([0.3, 0.4])[0].data
 
 
-@pytest.mark.parametrize("corrupt, message", [
-    (lambda s: s.pop("layers.1.neurons.0.b"), r"missing keys \[layers.1.neurons.0.b\]"),
-    (lambda s: s.update({"layers.9.w": 1.0}), r"unexpected keys \[layers.9.w\]"),
-    (lambda s: s.update({"layers.0.neurons.0.w.0": float("nan")}), "layers.0.neurons.0.w.0=nan"),
-    (lambda s: s.update({"layers.0.neurons.1.b": float("inf")}), "layers.0.neurons.1.b=inf"),
-    (lambda s: s.update({"layers.0.neurons.1.b": "0.5"}), "layers.0.neurons.1.b='0.5'"),
-    (lambda s: s.update({"layers.0.neurons.1.b": True}), "layers.0.neurons.1.b=True"),
-    (lambda s: s.update({"layers.0.neurons.1.b": None}), "layers.0.neurons.1.b=None"),
-])
+@pytest.mark.parametrize(
+    "corrupt, message",
+    [
+        (lambda s: s.pop("layers.1.neurons.0.b"), r"missing keys \[layers.1.neurons.0.b\]"),
+        (lambda s: s.update({"layers.9.w": 1.0}), r"unexpected keys \[layers.9.w\]"),
+        (lambda s: s.update({"layers.0.neurons.0.w.0": float("nan")}), "layers.0.neurons.0.w.0=nan"),
+        (lambda s: s.update({"layers.0.neurons.1.b": float("inf")}), "layers.0.neurons.1.b=inf"),
+        (lambda s: s.update({"layers.0.neurons.1.b": "0.5"}), "layers.0.neurons.1.b='0.5'"),
+        (lambda s: s.update({"layers.0.neurons.1.b": True}), "layers.0.neurons.1.b=True"),
+        (lambda s: s.update({"layers.0.neurons.1.b": None}), "layers.0.neurons.1.b=None"),
+    ],
+)
 def test_load_state_dict_errors_leave_the_model_unchanged(corrupt, message):
     model = nn.MLP(2, [4, 1], seed=0)
     before = model.state_dict()
@@ -214,7 +232,7 @@ def test_default_init_suits_the_activation():
     assert nn.Neuron(3, "tanh").init == "xavier"
     assert nn.Neuron(3, "linear").init == "xavier"
     model = nn.MLP(3, [4, 1], activation="relu", output_activation="sigmoid")
-    assert [l.init for l in model.layers] == ["he", "xavier"]
+    assert [layer.init for layer in model.layers] == ["he", "xavier"]
 
 
 def test_uniform_init_is_micrograds_with_random_biases():

@@ -1,9 +1,11 @@
 """Losses: values against NumPy, shapes, bad inputs, and exact gradients (Hypothesis + gradcheck)."""
+
 import math
 
 import numpy as np
 import pytest
-from hypothesis import assume, given, strategies as st
+from hypothesis import assume, given
+from hypothesis import strategies as st
 
 import autodiff
 from autodiff import Value
@@ -17,8 +19,7 @@ def vals(rows):
 
 
 # ---------------------------------------------------------------- values
-@given(st.integers(1, 4).flatmap(lambda k: st.lists(st.tuples(*[st.tuples(small, small)] * k), min_size=1,
-                                                        max_size=5)))
+@given(st.integers(1, 4).flatmap(lambda k: st.lists(st.tuples(*[st.tuples(small, small)] * k), min_size=1, max_size=5)))
 def test_mse_and_mae_are_np_means(data):
     outputs = [[o for o, _ in row] for row in data]
     targets = [[t for _, t in row] for row in data]
@@ -37,7 +38,12 @@ def test_one_sample_is_the_mean_over_outputs():
 def test_loss_is_one_value_with_a_single_sum_node():
     loss = losses.mse([[Value(1.0), Value(2.0)], [Value(3.0), Value(4.0)]], [[0, 0], [0, 0]])
     assert isinstance(loss, Value)
-    assert loss.op.name == "div_const" and loss.arg == 4 and loss.parents[0].op.name == "sum" and len(loss.parents[0].parents) == 4
+    assert (
+        loss.op.name == "div_const"
+        and loss.arg == 4
+        and loss.parents[0].op.name == "sum"
+        and len(loss.parents[0].parents) == 4
+    )
 
 
 def test_binary_cross_entropy_values_and_clipping():
@@ -86,25 +92,28 @@ def test_l2_is_one_dot_node_with_gradient_2p():
 
 
 # ---------------------------------------------------------------- bad inputs
-@pytest.mark.parametrize("call, message", [
-    (lambda: losses.mse([Value(1.0), Value(2.0)], [1.0]), "2 outputs but 1 targets"),
-    (lambda: losses.mse([[Value(1.0)], [Value(2.0)]], [1.0, 2.0, 3.0]), "2 samples of outputs but 3 targets"),
-    (lambda: losses.mse([[Value(1.0)], [Value(2.0)]], 1.0), "2 samples of outputs but a float"),
-    (lambda: losses.mae([], []), "empty"),
-    (lambda: losses.mse([Value(1.0)], ["a"]), "finite number"),
-    (lambda: losses.mse([Value(1.0)], [float("nan")]), "finite number"),
-    (lambda: losses.hinge([Value(1.0)], [0]), "-1 or \\+1"),
-    (lambda: losses.binary_cross_entropy([Value(0.5)], [2]), r"\[0, 1\]"),
-    (lambda: losses.binary_cross_entropy([Value(1.5)], [1]), "probabilities must be in"),
-    (lambda: losses.binary_cross_entropy([Value(0.5)], [1], eps=0.0), "eps"),
-    (lambda: losses.cross_entropy([Value(1.0), Value(2.0)], 2), "class index 2 .* 2 logits"),
-    (lambda: losses.cross_entropy([Value(1.0), Value(2.0)], 0.5), "class index or a one-hot"),
-    (lambda: losses.cross_entropy([Value(1.0), Value(2.0)], [1, 0, 0]), "2 logits but a target of length 3"),
-    (lambda: losses.cross_entropy([Value(1.0), Value(2.0)], [1, 1]), "sum to 1"),
-    (lambda: losses.cross_entropy([[Value(1.0), Value(2.0)]], [0, 1]), "1 samples of logits but 2 targets"),
-    (lambda: losses.l2([1.0]), "must be Values"),
-    (lambda: losses.get_loss("mean_squared"), "valid losses: mse"),
-])
+@pytest.mark.parametrize(
+    "call, message",
+    [
+        (lambda: losses.mse([Value(1.0), Value(2.0)], [1.0]), "2 outputs but 1 targets"),
+        (lambda: losses.mse([[Value(1.0)], [Value(2.0)]], [1.0, 2.0, 3.0]), "2 samples of outputs but 3 targets"),
+        (lambda: losses.mse([[Value(1.0)], [Value(2.0)]], 1.0), "2 samples of outputs but a float"),
+        (lambda: losses.mae([], []), "empty"),
+        (lambda: losses.mse([Value(1.0)], ["a"]), "finite number"),
+        (lambda: losses.mse([Value(1.0)], [float("nan")]), "finite number"),
+        (lambda: losses.hinge([Value(1.0)], [0]), "-1 or \\+1"),
+        (lambda: losses.binary_cross_entropy([Value(0.5)], [2]), r"\[0, 1\]"),
+        (lambda: losses.binary_cross_entropy([Value(1.5)], [1]), "probabilities must be in"),
+        (lambda: losses.binary_cross_entropy([Value(0.5)], [1], eps=0.0), "eps"),
+        (lambda: losses.cross_entropy([Value(1.0), Value(2.0)], 2), "class index 2 .* 2 logits"),
+        (lambda: losses.cross_entropy([Value(1.0), Value(2.0)], 0.5), "class index or a one-hot"),
+        (lambda: losses.cross_entropy([Value(1.0), Value(2.0)], [1, 0, 0]), "2 logits but a target of length 3"),
+        (lambda: losses.cross_entropy([Value(1.0), Value(2.0)], [1, 1]), "sum to 1"),
+        (lambda: losses.cross_entropy([[Value(1.0), Value(2.0)]], [0, 1]), "1 samples of logits but 2 targets"),
+        (lambda: losses.l2([1.0]), "must be Values"),
+        (lambda: losses.get_loss("mean_squared"), "valid losses: mse"),
+    ],
+)
 def test_bad_shapes_and_values_are_named(call, message):
     with pytest.raises(ValueError, match=message):
         call()
@@ -113,24 +122,32 @@ def test_bad_shapes_and_values_are_named(call, message):
 # ---------------------------------------------------------------- exact gradients
 def check(loss_fn, xs, shape):
     """gradcheck loss_fn over the flat inputs xs, reshaped to `shape` rows."""
+
     def f(*values):
         rows, i = [], 0
         for width in shape:
-            rows.append(list(values[i:i + width]))
+            rows.append(list(values[i : i + width]))
             i += width
         return loss_fn(rows)
+
     assert autodiff.gradcheck(f, *xs)
 
 
-batch = st.integers(1, 3).flatmap(lambda n: st.integers(1, 3).flatmap(
-    lambda k: st.tuples(st.just((n, k)), st.lists(small, min_size=n * k, max_size=n * k),
-                        st.lists(small, min_size=n * k, max_size=n * k))))
+batch = st.integers(1, 3).flatmap(
+    lambda n: st.integers(1, 3).flatmap(
+        lambda k: st.tuples(
+            st.just((n, k)),
+            st.lists(small, min_size=n * k, max_size=n * k),
+            st.lists(small, min_size=n * k, max_size=n * k),
+        )
+    )
+)
 
 
 @given(batch)
 def test_gradcheck_mse(data):
     (n, k), xs, ts = data
-    targets = [ts[i * k:(i + 1) * k] for i in range(n)]
+    targets = [ts[i * k : (i + 1) * k] for i in range(n)]
     check(lambda rows: losses.mse(rows, targets), xs, [k] * n)
 
 
@@ -138,7 +155,7 @@ def test_gradcheck_mse(data):
 def test_gradcheck_mae(data):
     (n, k), xs, ts = data
     assume(all(abs(x - t) > 1e-3 for x, t in zip(xs, ts)))  # |.| has a kink at 0
-    targets = [ts[i * k:(i + 1) * k] for i in range(n)]
+    targets = [ts[i * k : (i + 1) * k] for i in range(n)]
     check(lambda rows: losses.mae(rows, targets), xs, [k] * n)
 
 
@@ -154,9 +171,13 @@ def test_gradcheck_bce_with_logits(pairs):
     check(lambda rows: losses.binary_cross_entropy_with_logits(rows, list(ts)), zs, [1] * len(zs))
 
 
-@given(st.integers(2, 4).flatmap(lambda k: st.tuples(
-    st.just(k), st.lists(st.lists(small, min_size=k, max_size=k), min_size=1, max_size=3),
-    st.data())))
+@given(
+    st.integers(2, 4).flatmap(
+        lambda k: st.tuples(
+            st.just(k), st.lists(st.lists(small, min_size=k, max_size=k), min_size=1, max_size=3), st.data()
+        )
+    )
+)
 def test_gradcheck_cross_entropy(data):
     k, logits, draw = data
     indices = [draw.draw(st.integers(0, k - 1)) for _ in logits]

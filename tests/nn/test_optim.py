@@ -1,4 +1,5 @@
 """Optimizers and schedules: update rules against hand-written references, and bad arguments."""
+
 import math
 
 import pytest
@@ -47,7 +48,7 @@ def test_adam_follows_the_reference():
         g = g + wd * x
         m = b1 * m + (1 - b1) * g
         v = b2 * v + (1 - b2) * g * g
-        x -= lr * (m / (1 - b1 ** t)) / (math.sqrt(v / (1 - b2 ** t)) + eps)
+        x -= lr * (m / (1 - b1**t)) / (math.sqrt(v / (1 - b2**t)) + eps)
         assert p.data == pytest.approx(x, rel=1e-12)
 
 
@@ -63,8 +64,11 @@ def test_zero_grad_and_settable_lr():
 
 
 def test_optimizers_minimize_a_quadratic():
-    for make in (lambda ps: SGD(ps, lr=0.1), lambda ps: SGD(ps, lr=0.05, momentum=0.9, nesterov=True),
-                 lambda ps: Adam(ps, lr=0.1)):
+    for make in (
+        lambda ps: SGD(ps, lr=0.1),
+        lambda ps: SGD(ps, lr=0.05, momentum=0.9, nesterov=True),
+        lambda ps: Adam(ps, lr=0.1),
+    ):
         p = Parameter(5.0)
         opt = make([p])
         for _ in range(300):
@@ -75,20 +79,23 @@ def test_optimizers_minimize_a_quadratic():
         assert p.data == pytest.approx(2.0, abs=1e-3)
 
 
-@pytest.mark.parametrize("make, message", [
-    (lambda ps: SGD(ps, lr=0), "lr must be > 0, got 0"),
-    (lambda ps: SGD(ps, lr=-0.1), "lr must be > 0, got -0.1"),
-    (lambda ps: SGD(ps, lr=float("nan")), "lr must be a finite number, got nan"),
-    (lambda ps: SGD(ps, lr=0.1, momentum=1.0), r"momentum must be in \[0, 1\), got 1.0"),
-    (lambda ps: SGD(ps, lr=0.1, momentum=-0.5), "got -0.5"),
-    (lambda ps: SGD(ps, lr=0.1, nesterov=True), "nesterov"),
-    (lambda ps: SGD(ps, lr=0.1, weight_decay=-1), "weight_decay must be >= 0, got -1"),
-    (lambda ps: Adam(ps, betas=(0.9, 1.0)), r"beta2 must be in \[0, 1\), got 1.0"),
-    (lambda ps: Adam(ps, betas=0.9), "betas must be a pair"),
-    (lambda ps: Adam(ps, eps=0), "eps must be > 0"),
-    (lambda ps: SGD([], lr=0.1), "empty parameter list"),
-    (lambda ps: SGD([1.0], lr=0.1), "must be Values"),
-])
+@pytest.mark.parametrize(
+    "make, message",
+    [
+        (lambda ps: SGD(ps, lr=0), "lr must be > 0, got 0"),
+        (lambda ps: SGD(ps, lr=-0.1), "lr must be > 0, got -0.1"),
+        (lambda ps: SGD(ps, lr=float("nan")), "lr must be a finite number, got nan"),
+        (lambda ps: SGD(ps, lr=0.1, momentum=1.0), r"momentum must be in \[0, 1\), got 1.0"),
+        (lambda ps: SGD(ps, lr=0.1, momentum=-0.5), "got -0.5"),
+        (lambda ps: SGD(ps, lr=0.1, nesterov=True), "nesterov"),
+        (lambda ps: SGD(ps, lr=0.1, weight_decay=-1), "weight_decay must be >= 0, got -1"),
+        (lambda ps: Adam(ps, betas=(0.9, 1.0)), r"beta2 must be in \[0, 1\), got 1.0"),
+        (lambda ps: Adam(ps, betas=0.9), "betas must be a pair"),
+        (lambda ps: Adam(ps, eps=0), "eps must be > 0"),
+        (lambda ps: SGD([], lr=0.1), "empty parameter list"),
+        (lambda ps: SGD([1.0], lr=0.1), "must be Values"),
+    ],
+)
 def test_bad_arguments_name_the_value(make, message):
     with pytest.raises(ValueError, match=message):
         make([Parameter(0.0)])

@@ -1,4 +1,5 @@
 """save / load: JSON round trips, atomic writes, and every corruption -> ValueError, model unchanged."""
+
 import json
 import os
 
@@ -36,8 +37,11 @@ def test_the_file_is_versioned_human_readable_json(saved):
     text = path.read_text()
     assert "\n" in text and "layers.0.neurons.0.w.0" in text
     payload = json.loads(text)
-    assert {k: payload[k] for k in ("format", "version", "kind")} == \
-        {"format": "scalargrad", "version": 1, "kind": "MLP"}
+    assert {k: payload[k] for k in ("format", "version", "kind")} == {
+        "format": "scalargrad",
+        "version": 1,
+        "kind": "MLP",
+    }
     assert payload["config"] == model.config() and payload["state"] == model.state_dict()
 
 
@@ -84,6 +88,7 @@ def test_saving_an_unknown_object():
 
 def edit(key, value):
     """A corruption: set (or with KeyError, delete) one top-level key of the file."""
+
     def change(text):
         payload = json.loads(text)
         if value is KeyError:
@@ -91,15 +96,18 @@ def edit(key, value):
         else:
             payload[key] = value
         return json.dumps(payload)
+
     return change
 
 
 def edit_state(change_state):
     """A corruption: change the file's state dict in place."""
+
     def change(text):
         payload = json.loads(text)
         change_state(payload["state"])
         return json.dumps(payload)
+
     return change
 
 
@@ -116,8 +124,10 @@ CORRUPTIONS = {
     "missing state": (edit("state", KeyError), "'state' must be an object"),
     "missing weight": (edit_state(lambda s: s.pop("layers.2.neurons.0.b")), "missing keys"),
     "extra weight": (edit_state(lambda s: s.update({"layers.3.neurons.0.b": 1.0})), "unexpected keys"),
-    "NaN weight": (lambda text: text.replace(json.dumps(json.loads(text)["state"]["layers.0.neurons.0.b"]),
-                                             "NaN", 1), "not finite numbers"),
+    "NaN weight": (
+        lambda text: text.replace(json.dumps(json.loads(text)["state"]["layers.0.neurons.0.b"]), "NaN", 1),
+        "not finite numbers",
+    ),
     "string weight": (edit_state(lambda s: s.update({"layers.0.neurons.0.b": "0.1"})), "not finite numbers"),
 }
 
@@ -156,8 +166,7 @@ class Box:
 
 
 def test_register_kind_plugs_in_other_objects(tmp_path):
-    nn.register_kind("Box", lambda box: {"value": box.value},
-                     lambda body: Box(float(body["value"])), cls=Box)
+    nn.register_kind("Box", lambda box: {"value": box.value}, lambda body: Box(float(body["value"])), cls=Box)
     try:
         nn.save(Box(2.5), tmp_path / "box.json")
         assert json.loads((tmp_path / "box.json").read_text())["kind"] == "Box"

@@ -1,4 +1,5 @@
 """fit: the three flavours of gradient descent, History, divergence, progress; and learning tests."""
+
 import io
 import math
 import sys
@@ -48,11 +49,12 @@ def test_epoch_loss_is_the_mean_of_the_batch_losses():
     X, y = datasets.make_sine(10, random_state=0)
     model = nn.MLP(1, [4, 1], activation="tanh", seed=0)
     twin = nn.MLP(1, [4, 1], activation="tanh", seed=0)
-    history = nn.fit(model, X, y, "mse", nn.SGD(model.parameters(), lr=0.05), epochs=1, batch_size=4,
-                     shuffle=False, progress=False)
+    history = nn.fit(
+        model, X, y, "mse", nn.SGD(model.parameters(), lr=0.05), epochs=1, batch_size=4, shuffle=False, progress=False
+    )
     optimizer, batch_losses = nn.SGD(twin.parameters(), lr=0.05), []
     for start in (0, 4, 8):  # the same loop by hand
-        loss = losses.mse([twin(r) for r in X[start:start + 4].tolist()], y[start:start + 4].tolist())
+        loss = losses.mse([twin(r) for r in X[start : start + 4].tolist()], y[start : start + 4].tolist())
         optimizer.zero_grad()
         loss.backward()
         optimizer.step()
@@ -66,13 +68,30 @@ def test_lists_and_arrays_give_the_same_training_and_seeds_are_deterministic():
     runs = []
     for data in ((X, y), (X.tolist(), y.tolist()), (X, y)):
         model = nn.MLP(2, [4, 2], seed=0)
-        nn.fit(model, *data, "cross_entropy", nn.SGD(model.parameters(), lr=0.1, momentum=0.9), epochs=3,
-               batch_size=5, seed=1, progress=False)
+        nn.fit(
+            model,
+            *data,
+            "cross_entropy",
+            nn.SGD(model.parameters(), lr=0.1, momentum=0.9),
+            epochs=3,
+            batch_size=5,
+            seed=1,
+            progress=False,
+        )
         runs.append(model.state_dict())
     assert runs[0] == runs[1] == runs[2]
     other = nn.MLP(2, [4, 2], seed=0)
-    nn.fit(other, X, y, "cross_entropy", nn.SGD(other.parameters(), lr=0.1, momentum=0.9), epochs=3,
-           batch_size=5, seed=2, progress=False)
+    nn.fit(
+        other,
+        X,
+        y,
+        "cross_entropy",
+        nn.SGD(other.parameters(), lr=0.1, momentum=0.9),
+        epochs=3,
+        batch_size=5,
+        seed=2,
+        progress=False,
+    )
     assert other.state_dict() != runs[0]
 
 
@@ -85,34 +104,49 @@ def test_a_callable_loss_and_early_stopping_by_callback():
         seen.append((epoch, len(history.loss)))
         return epoch == 3
 
-    history = nn.fit(model, X, y, lambda out, t: losses.mae(out, t), nn.SGD(model.parameters(), lr=0.01),
-                     epochs=10, callback=callback, progress=False)
+    history = nn.fit(
+        model,
+        X,
+        y,
+        lambda out, t: losses.mae(out, t),
+        nn.SGD(model.parameters(), lr=0.01),
+        epochs=10,
+        callback=callback,
+        progress=False,
+    )
     assert seen == [(1, 1), (2, 2), (3, 3)] and len(history.loss) == 3
     assert "3 epochs" in repr(history)
 
 
-@pytest.mark.parametrize("loss, targets", [
-    ("hinge", lambda y: 2 * y - 1), ("binary_cross_entropy_with_logits", lambda y: y),
-    ("binary_cross_entropy", lambda y: y), ("cross_entropy", lambda y: datasets.one_hot(y, 2)),
-])
+@pytest.mark.parametrize(
+    "loss, targets",
+    [
+        ("hinge", lambda y: 2 * y - 1),
+        ("binary_cross_entropy_with_logits", lambda y: y),
+        ("binary_cross_entropy", lambda y: y),
+        ("cross_entropy", lambda y: datasets.one_hot(y, 2)),
+    ],
+)
 def test_accuracy_is_recorded_for_classification_losses(loss, targets):
     X, y = datasets.make_blobs(40, centers=2, random_state=1)
     out_act = "sigmoid" if loss == "binary_cross_entropy" else "linear"
     model = nn.MLP(2, [4, 2 if loss == "cross_entropy" else 1], output_activation=out_act, seed=0)
-    history = nn.fit(model, X, targets(y), loss, nn.Adam(model.parameters(), lr=0.05), epochs=20,
-                     progress=False)
+    history = nn.fit(model, X, targets(y), loss, nn.Adam(model.parameters(), lr=0.05), epochs=20, progress=False)
     assert len(history.accuracy) == 20 and all(0 <= a <= 1 for a in history.accuracy)
     assert history.accuracy[-1] >= 0.95 and history.loss[-1] <= history.loss[0]
 
 
-@pytest.mark.parametrize("kwargs, message", [
-    ({"epochs": 0}, "epochs must be a positive int, got 0"),
-    ({"batch_size": 0}, "batch_size must be None or a positive int, got 0"),
-    ({"loss": "nope"}, "unknown loss 'nope'"),
-    ({"X": [1.0, 2.0, 3.0, 4.0]}, "X must be 2-D"),
-    ({"y": [1, 2]}, "same non-zero length, got 4 and 2"),
-    ({"callback": 3}, "callback must be callable"),
-])
+@pytest.mark.parametrize(
+    "kwargs, message",
+    [
+        ({"epochs": 0}, "epochs must be a positive int, got 0"),
+        ({"batch_size": 0}, "batch_size must be None or a positive int, got 0"),
+        ({"loss": "nope"}, "unknown loss 'nope'"),
+        ({"X": [1.0, 2.0, 3.0, 4.0]}, "X must be 2-D"),
+        ({"y": [1, 2]}, "same non-zero length, got 4 and 2"),
+        ({"callback": 3}, "callback must be callable"),
+    ],
+)
 def test_bad_arguments(kwargs, message):
     X, y = datasets.xor()
     model = nn.MLP(2, [2, 1], seed=0)
@@ -127,8 +161,16 @@ def test_a_huge_learning_rate_raises_training_diverged_naming_the_epoch():
     model = nn.MLP(1, [8, 1], seed=0)
     before_error = []
     with pytest.raises(nn.TrainingDiverged, match=r"epoch \d+.*smaller learning rate \(lr=1e\+100\)") as info:
-        nn.fit(model, X, 1e6 * y, "mse", nn.SGD(model.parameters(), lr=1e100), epochs=50, progress=False,
-               callback=lambda epoch, history: before_error.append(epoch))
+        nn.fit(
+            model,
+            X,
+            1e6 * y,
+            "mse",
+            nn.SGD(model.parameters(), lr=1e100),
+            epochs=50,
+            progress=False,
+            callback=lambda epoch, history: before_error.append(epoch),
+        )
     assert isinstance(info.value, FloatingPointError) and isinstance(info.value, ArithmeticError)
     assert f"epoch {len(before_error) + 1}" in str(info.value)
 
@@ -146,8 +188,7 @@ class FakeTerminal(io.StringIO):
         return True
 
 
-@pytest.mark.parametrize("terminal, progress, shown", [(True, True, True), (True, False, False),
-                                                       (False, True, False)])
+@pytest.mark.parametrize("terminal, progress, shown", [(True, True, True), (True, False, False), (False, True, False)])
 def test_progress_bar_only_on_a_terminal(monkeypatch, terminal, progress, shown):
     stream = FakeTerminal() if terminal else io.StringIO()
     monkeypatch.setattr(sys, "stderr", stream)
@@ -161,8 +202,7 @@ def test_progress_bar_only_on_a_terminal(monkeypatch, terminal, progress, shown)
 def xor_accuracy(seed, nouts=(4, 1), activation="tanh", epochs=100):
     X, y = datasets.xor()
     model = nn.MLP(2, list(nouts), activation=activation, output_activation="sigmoid", seed=seed)
-    nn.fit(model, X, y, "binary_cross_entropy", nn.Adam(model.parameters(), lr=0.1), epochs=epochs,
-           progress=False)
+    nn.fit(model, X, y, "binary_cross_entropy", nn.Adam(model.parameters(), lr=0.1), epochs=epochs, progress=False)
     return float(np.mean((nn.predict_numpy(model, X)[:, 0] > 0.5) == y))
 
 
@@ -182,8 +222,17 @@ def test_xor_with_the_notes_2_2_1_sigmoid_network():
 def test_blobs_like_the_notes_reach_99_percent():
     X, y = datasets.make_blobs(100, centers=2, n_features=2, random_state=42)
     model = nn.MLP(2, [4, 2], seed=0)
-    history = nn.fit(model, X, datasets.one_hot(y), "cross_entropy", nn.SGD(model.parameters(), lr=0.01),
-                     epochs=10, batch_size=1, seed=0, progress=False)
+    history = nn.fit(
+        model,
+        X,
+        datasets.one_hot(y),
+        "cross_entropy",
+        nn.SGD(model.parameters(), lr=0.01),
+        epochs=10,
+        batch_size=1,
+        seed=0,
+        progress=False,
+    )
     assert np.mean(nn.predict_numpy(model, X).argmax(axis=1) == y) >= 0.99
     assert history.accuracy[-1] >= 0.99
 
@@ -191,8 +240,17 @@ def test_blobs_like_the_notes_reach_99_percent():
 def test_three_blobs_with_minibatch_momentum():
     X, y = datasets.make_blobs(150, centers=3, cluster_std=1.0, random_state=0)
     model = nn.MLP(2, [8, 3], seed=0)
-    nn.fit(model, X, y, "cross_entropy", nn.SGD(model.parameters(), lr=0.05, momentum=0.9), epochs=20,
-           batch_size=16, seed=0, progress=False)
+    nn.fit(
+        model,
+        X,
+        y,
+        "cross_entropy",
+        nn.SGD(model.parameters(), lr=0.05, momentum=0.9),
+        epochs=20,
+        batch_size=16,
+        seed=0,
+        progress=False,
+    )
     assert np.mean(nn.predict_numpy(model, X).argmax(axis=1) == y) >= 0.99
 
 
@@ -204,8 +262,16 @@ def test_moons_with_micrograds_recipe_reaches_100_percent():
     optimizer = nn.SGD(params, lr=1.0)
     schedule = nn.LinearLR(optimizer, 1.0, 0.1, 100)
     start = time.perf_counter()
-    history = nn.fit(model, X, 2 * y - 1, lambda out, t: losses.hinge(out, t) + 1e-4 * losses.l2(params),
-                     optimizer, epochs=100, progress=False, callback=lambda epoch, h: schedule.step())
+    history = nn.fit(
+        model,
+        X,
+        2 * y - 1,
+        lambda out, t: losses.hinge(out, t) + 1e-4 * losses.l2(params),
+        optimizer,
+        epochs=100,
+        progress=False,
+        callback=lambda epoch, h: schedule.step(),
+    )
     elapsed = time.perf_counter() - start
     print(f"moons, 100 full-batch steps: {elapsed:.2f} s")
     assert np.mean((nn.predict_numpy(model, X)[:, 0] > 0) == (y == 1)) == 1.0

@@ -4,6 +4,7 @@ x = [3, 5], y = [1, 0], W1 (2x4) and W2 (4x2) as printed, all biases 1,
 linear layers, MSE = np.mean((o - y)**2): the mean over the 2 outputs
 (that normalization gives 9213.25 and dL/do = o - y = [120.5, 62.5]).
 """
+
 import pytest
 
 import nn
@@ -82,8 +83,12 @@ def test_one_sgd_step_lowers_the_loss_to_196_56(example):
 def test_same_numbers_through_an_mlp():
     model = nn.MLP(2, [4, 2], activation="linear")
     layer1, layer2 = build()
-    model.load_state_dict({**{f"layers.0.{k}": v for k, v in layer1.state_dict().items()},
-                           **{f"layers.1.{k}": v for k, v in layer2.state_dict().items()}})
+    model.load_state_dict(
+        {
+            **{f"layers.0.{k}": v for k, v in layer1.state_dict().items()},
+            **{f"layers.1.{k}": v for k, v in layer2.state_dict().items()},
+        }
+    )
     loss = nn.losses.mse(model(X), Y)
     loss.backward()
     assert loss.data == 9213.25

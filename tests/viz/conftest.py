@@ -1,4 +1,5 @@
 """Fixtures for the viz tests."""
+
 import shutil
 
 import pytest

@@ -1,4 +1,5 @@
 """backprop_frames and save_frames: the chain rule one step at a time, and the slideshow."""
+
 import re
 import shutil
 import subprocess
@@ -121,9 +122,21 @@ def test_slideshow_runs_in_headless_chromium(tmp_path):
     page = viz.save_frames(frames, tmp_path / "backprop.html")
     with tempfile.TemporaryDirectory() as profile:
         dom = subprocess.run(
-            [CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-             "--no-first-run", f"--user-data-dir={profile}", "--dump-dom", f"{page.as_uri()}#2"],
-            capture_output=True, text=True, timeout=60).stdout
+            [
+                CHROMIUM,
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--no-first-run",
+                f"--user-data-dir={profile}",
+                "--dump-dom",
+                f"{page.as_uri()}#2",
+            ],
+            capture_output=True,
+            text=True,
+            timeout=60,
+        ).stdout
     # the script ran: it read #2 from the address, showed frame 2 of 3 and hid the others
     assert '<span id="counter">2 / 3</span>' in dom
     assert re.search(r'<div class="frame" id="frame1">', dom)

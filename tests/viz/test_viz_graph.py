@@ -1,4 +1,5 @@
 """draw_graph: DOT goldens, the chain rule on the edges, styles, clusters, size limits."""
+
 import re
 import subprocess
 import sys
@@ -50,13 +51,14 @@ def test_golden_clusters():
 
 def test_same_graph_gives_the_same_dot_every_time():
     first, second = tanh_neuron()[0], tanh_neuron()[0]  # different objects, different creation numbers
-    assert viz.draw_graph(first, show_local_grads=True).source == viz.draw_graph(second,
-                                                                                 show_local_grads=True).source
+    assert viz.draw_graph(first, show_local_grads=True).source == viz.draw_graph(second, show_local_grads=True).source
 
 
 def test_dot_is_stable_across_processes():
-    code = ("import sys; sys.path.insert(0, 'tests/viz'); import viz; from viz_helpers import tanh_neuron; "
-            "print(viz.draw_graph(tanh_neuron()[0], show_local_grads=True).source, end='')")
+    code = (
+        "import sys; sys.path.insert(0, 'tests/viz'); import viz; from viz_helpers import tanh_neuron; "
+        "print(viz.draw_graph(tanh_neuron()[0], show_local_grads=True).source, end='')"
+    )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out == viz.draw_graph(tanh_neuron()[0], show_local_grads=True).source
 
@@ -64,8 +66,10 @@ def test_dot_is_stable_across_processes():
 # ---------------------------------------------------------------- the chain rule on the picture
 def _edge_labels(source):
     """[(parent id, op id, label)] for the edges parent -> op that carry a label."""
-    return [(a, b, label.replace("\\n", "\n"))
-            for a, b, label in re.findall(r'\t(v\d+) -> (op\d+) \[label="([^"]*)"', source)]
+    return [
+        (a, b, label.replace("\\n", "\n"))
+        for a, b, label in re.findall(r'\t(v\d+) -> (op\d+) \[label="([^"]*)"', source)
+    ]
 
 
 def test_local_grads_on_edges_come_from_the_op_table():
@@ -98,8 +102,7 @@ def test_several_paths_are_marked_and_single_paths_are_not():
 
 
 def test_custom_op_is_drawn_with_its_symbol():
-    square = autodiff.define_op("square_viz_test", lambda x: x * x, lambda x, out: 2 * x, symbol="x²",
-                                register=False)
+    square = autodiff.define_op("square_viz_test", lambda x: x * x, lambda x, out: 2 * x, symbol="x²", register=False)
     x = Value(3.0, label="x")
     y = square(x)
     y.backward()
@@ -132,9 +135,11 @@ def test_color_by_grad_fills_by_sign_and_size():
     y = a * 4 - b * 1 + c * 0
     y.backward()  # grads: a 4, b -1, c 0
     source = viz.draw_graph(y, color_by_grad=True).source
-    fill = {name: re.search(r'fillcolor="?(#[0-9a-f]{6}|white)', _node_line(source, f"v{k}")).group(1)
-            for k, name in enumerate("abc")}
-    rgb = {name: [int(fill[name][i:i + 2], 16) for i in (1, 3, 5)] for name in "ab"}
+    fill = {
+        name: re.search(r'fillcolor="?(#[0-9a-f]{6}|white)', _node_line(source, f"v{k}")).group(1)
+        for k, name in enumerate("abc")
+    }
+    rgb = {name: [int(fill[name][i : i + 2], 16) for i in (1, 3, 5)] for name in "ab"}
     assert fill["c"] == "white"  # grad 0
     assert rgb["a"][2] > rgb["a"][0]  # positive: blue
     assert rgb["b"][0] > rgb["b"][2]  # negative: red
@@ -161,14 +166,14 @@ def test_show_data_and_grad_can_be_left_out():
     o, _ = tanh_neuron()
     source = viz.draw_graph(o, show_data=False, show_grad=False).source
     assert "data" not in source and "grad" not in source
-    assert '{x1}' in source
+    assert "{x1}" in source
 
 
 def test_record_labels_are_escaped(tmp_path):
     x = Value(1.0, label='a|b{c}<d> \\ "q"\nline 2')
     y = x * 2
     source = viz.draw_graph(y).source
-    assert r'a\|b\{c\}\<d\> \\ \"q\"\nline 2' in source
+    assert r"a\|b\{c\}\<d\> \\ \"q\"\nline 2" in source
     if HAS_DOT:
         svg = viz.render(viz.draw_graph(y), tmp_path / "escaped.svg").read_text()
         assert "a|b{c}&lt;d&gt;" in svg and "line 2" in svg

@@ -1,4 +1,5 @@
 """draw_network: one edge per weight, coloured by sign, sized by magnitude."""
+
 import re
 from types import SimpleNamespace
 
@@ -27,14 +28,14 @@ def test_colour_by_sign_and_width_by_magnitude():
     (n0, n1) = model.layers[0].neurons
     n0.w[0].data, n0.w[1].data, n1.w[0].data, n1.w[1].data = 2.0, -1.0, 0.5, -2.0
     edges = {(a, b): attrs for a, b, attrs in _edges(viz.draw_network(model, show_weights=True).source)}
-    assert 'color="#2563eb"' in edges[("L0n0", "L1n0")] and 'penwidth=3.40' in edges[("L0n0", "L1n0")]  # +2
-    assert 'color="#dc2626"' in edges[("L0n1", "L1n0")] and 'penwidth=1.90' in edges[("L0n1", "L1n0")]  # -1
+    assert 'color="#2563eb"' in edges[("L0n0", "L1n0")] and "penwidth=3.40" in edges[("L0n0", "L1n0")]  # +2
+    assert 'color="#dc2626"' in edges[("L0n1", "L1n0")] and "penwidth=1.90" in edges[("L0n1", "L1n0")]  # -1
     assert "taillabel=-2" in edges[("L0n1", "L1n1")]
 
 
 def test_columns_are_titled_and_ordered():
     source = viz.draw_network(nn.MLP(3, [4, 2], activation="tanh", seed=1)).source
-    assert 'label=input' in source and 'label="hidden 1\\n(tanh)"' in source and "output" in source
+    assert "label=input" in source and 'label="hidden 1\\n(tanh)"' in source and "output" in source
     ys = [float(y) for y in re.findall(r'\tL0n\d+ \[label=x\d [^\]]*pos="[\d.-]+,([\d.-]+)!"', source)]
     assert len(ys) == 3 and ys == sorted(ys, reverse=True)  # x1 on top, then x2, x3
 

@@ -1,4 +1,5 @@
 """Plots, smoke-tested with the Agg backend: assertions on the artists drawn."""
+
 import sys
 import time
 
@@ -102,7 +103,7 @@ def test_functions_with_a_domain_leave_a_gap():
 def test_without_matplotlib_the_error_says_how_to_install(monkeypatch):
     monkeypatch.setitem(sys.modules, "matplotlib", None)
     monkeypatch.setitem(sys.modules, "matplotlib.pyplot", None)
-    with pytest.raises(ImportError, match=r'pip install "scalargrad\[plot\]"'):
+    with pytest.raises(ImportError, match=r'pip install "chaingrad\[plot\]"'):
         viz.plot_loss([1.0])
 
 

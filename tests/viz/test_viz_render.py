@@ -1,4 +1,5 @@
 """render: formats from the suffix, and a missing Graphviz that loses nothing."""
+
 import pytest
 from viz_helpers import needs_dot, tanh_neuron
 
@@ -38,8 +39,12 @@ def test_missing_dot_saves_the_source_then_raises_with_advice(tmp_path, no_dot):
         viz.render(graph, tmp_path / "out" / "neuron.png")
     assert isinstance(info.value, RuntimeError)
     message = str(info.value)
-    for advice in ("apt-get install graphviz", "brew install graphviz", "conda install -c conda-forge graphviz",
-                   str(tmp_path / "out" / "neuron.gv")):
+    for advice in (
+        "apt-get install graphviz",
+        "brew install graphviz",
+        "conda install -c conda-forge graphviz",
+        str(tmp_path / "out" / "neuron.gv"),
+    ):
         assert advice in message
     assert (tmp_path / "out" / "neuron.gv").read_text(encoding="utf-8") == graph.source
     assert not (tmp_path / "out" / "neuron.png").exists()

@@ -1,4 +1,5 @@
 """Helpers for the viz tests: small graphs, golden DOT files, the dot marker."""
+
 import os
 import shutil
 from pathlib import Path
