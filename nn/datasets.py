@@ -1,29 +1,34 @@
 """Small toy datasets and data helpers for training chaingrad networks.
 
-Everything here uses NumPy only and is deterministic for a given seed.
-The generators follow scikit-learn's names, signatures and return shapes
-where scikit-learn has the same function, so code written against
-``sklearn.datasets`` carries over.
+Everything here uses NumPy only. ``make_blobs``, ``make_moons``,
+``make_circles`` and ``train_test_split`` mirror scikit-learn's functions of
+the same names: for an int ``random_state`` (or a RandomState) they draw the
+same numbers from the same ``np.random.RandomState`` stream, in the same
+order, so they return arrays equal to scikit-learn's (``np.array_equal``)
+for every argument both accept -- without scikit-learn installed.
 
 Generators (each returns ``(X, y)``):
 
 * ``xor()``           -- the four XOR points.
-* ``make_blobs()``    -- Gaussian clusters around random or given centers.
-* ``make_moons()``    -- two interleaving half circles.
-* ``make_circles()``  -- a small circle inside a big one.
-* ``make_spirals()``  -- interleaved spiral arms (the cs231n classic).
-* ``make_sine()``     -- a noisy sine wave, for regression.
+* ``make_blobs()``    -- Gaussian clusters around random or given centers (scikit-learn's).
+* ``make_moons()``    -- two interleaving half circles (scikit-learn's).
+* ``make_circles()``  -- a small circle inside a big one (scikit-learn's).
+* ``make_spirals()``  -- interleaved spiral arms (the cs231n classic; ours).
+* ``make_sine()``     -- a noisy sine wave, for regression (ours).
 
 Helpers:
 
 * ``one_hot()``          -- integer labels to one-hot rows.
-* ``train_test_split()`` -- split arrays into train and test parts.
+* ``train_test_split()`` -- split arrays into train and test parts (scikit-learn's).
 * ``batches()``          -- iterate over mini-batches of ``(X, y)``.
 
-``random_state`` (or ``rng``) may be ``None`` (fresh randomness), an ``int``
-seed, a ``np.random.Generator`` or a legacy ``np.random.RandomState``.
-The same int seed always gives the same arrays.  Random streams differ from
-scikit-learn's, so only the noise-free, unshuffled outputs match it exactly.
+``random_state`` may be ``None``, an ``int`` seed, a ``np.random.Generator``
+or a ``np.random.RandomState``. In the scikit-learn twins an int seeds a
+RandomState and None uses NumPy's global RandomState (scikit-learn's
+``check_random_state``); a Generator is used as is (its own stream: the
+arrays are then not scikit-learn's). ``make_spirals``, ``make_sine`` and
+``batches`` draw from a ``np.random.Generator`` (an int seeds
+``np.random.default_rng``).
 
 Example:
     >>> from nn.datasets import make_moons, train_test_split
@@ -82,6 +87,32 @@ def _rng(random_state):
     )
 
 
+def _random_state(random_state):
+    """scikit-learn's ``check_random_state``, plus Generators: the object the scikit-learn twins draw from.
+
+    Args:
+        random_state: None (NumPy's global RandomState, as scikit-learn), an
+            int seed (a new RandomState, as scikit-learn), a RandomState or a
+            Generator (used as is, so its state advances).
+
+    Returns:
+        A ``np.random.RandomState`` or ``np.random.Generator`` (both have the
+        ``uniform``, ``normal``, ``shuffle``, ``permutation`` and ``choice``
+        methods used here).
+    """
+    if random_state is None:
+        return np.random.mtrand._rand
+    if isinstance(random_state, (np.random.RandomState, np.random.Generator)):
+        return random_state
+    if isinstance(random_state, numbers.Integral) and not isinstance(random_state, bool):
+        if not 0 <= random_state < 2**32:
+            raise ValueError(f"random_state must be an int in [0, 2**32), got {random_state}")
+        return np.random.RandomState(int(random_state))
+    raise ValueError(
+        f"random_state must be None, an int, a np.random.Generator or a np.random.RandomState, got {random_state!r}"
+    )
+
+
 def _is_int(value):
     """True for Python/NumPy integers, False for bools and everything else."""
     return isinstance(value, numbers.Integral) and not isinstance(value, bool)
@@ -116,9 +147,22 @@ def _split_evenly(n_samples, n_parts):
 
 
 def _shuffle(rng, X, y):
-    """Apply one random permutation to the rows of both X and y."""
-    order = rng.permutation(len(X))
+    """Apply one random permutation to the rows of both X and y (drawn as ``sklearn.utils.shuffle`` draws it)."""
+    order = np.arange(len(X))
+    rng.shuffle(order)
     return X[order], y[order]
+
+
+def _two_counts(n_samples):
+    """(n_out, n_in) for moons and circles: an int is split n // 2 and the rest, a pair is taken as is."""
+    if _is_int(n_samples):
+        n_samples = _check_positive_int("n_samples", n_samples)
+        return n_samples // 2, n_samples - n_samples // 2
+    if isinstance(n_samples, tuple) and len(n_samples) == 2 and all(_is_int(n) and n >= 0 for n in n_samples):
+        if sum(n_samples) == 0:
+            raise ValueError(f"n_samples must hold at least one sample, got {n_samples!r}")
+        return int(n_samples[0]), int(n_samples[1])
+    raise ValueError(f"n_samples must be a positive int or a tuple of two non-negative ints, got {n_samples!r}")
 
 
 # ---------------------------------------------------------------------------
@@ -145,60 +189,98 @@ def xor():
 
 def make_blobs(
     n_samples=100,
+    n_features=2,
     *,
     centers=None,
-    n_features=2,
     cluster_std=1.0,
     center_box=(-10.0, 10.0),
     shuffle=True,
     random_state=None,
+    return_centers=False,
 ):
-    """Isotropic Gaussian clusters ("blobs"), like ``sklearn.datasets.make_blobs``.
-
-    Everything after ``n_samples`` is keyword-only, so ``make_blobs(100, 3)``
-    cannot silently mean "3 centers" here and "3 features" in scikit-learn.
+    """Isotropic Gaussian clusters ("blobs"): ``sklearn.datasets.make_blobs``, the same arrays for an int seed.
 
     Args:
         n_samples: total number of points, split as evenly as possible over
-            the centers (the first centers get the remainder).
-        centers: None (3 random centers), an int (that many random centers,
-            drawn uniformly inside ``center_box``) or an array of shape
-            (n_centers, n_features) giving the centers themselves.
+            the centers (the first centers get the remainder); or a sequence
+            of counts, one per center.
         n_features: dimension of each point; ignored when ``centers`` is an
             array (its number of columns is used instead).
+        centers: None (3 random centers, or one per count in ``n_samples``),
+            an int (that many random centers, drawn uniformly inside
+            ``center_box``) or an array of shape (n_centers, n_features).
         cluster_std: standard deviation of every cluster (a number), or one
             number per center.
         center_box: (low, high) bounds for randomly drawn centers.
         shuffle: shuffle the points; if False they come grouped by cluster.
-        random_state: None, int seed, Generator or RandomState.
+        random_state: None, int seed, RandomState or Generator (see the module docstring).
+        return_centers: also return the centers.
 
     Returns:
         X: float array (n_samples, n_features).
         y: int array (n_samples,), the cluster index of each point.
+        centers: (only with ``return_centers``) float array (n_centers, n_features).
 
     Example:
         >>> X, y = make_blobs(90, centers=[[0, 0], [5, 5]], random_state=0)
         >>> X.shape, sorted(set(y.tolist()))
         ((90, 2), [0, 1])
     """
-    n_samples = _check_positive_int("n_samples", n_samples)
-    rng = _rng(random_state)
+    counts = None if _is_int(n_samples) else _check_counts(n_samples)
+    if counts is None:
+        n_samples = _check_positive_int("n_samples", n_samples)
+    rng = _random_state(random_state)
+    centers = _blob_centers(rng, centers, n_features, center_box, None if counts is None else len(counts))
+    n_centers, n_features = centers.shape
+    if counts is None:
+        counts = _split_evenly(n_samples, n_centers)
+    elif len(counts) != n_centers:
+        raise ValueError(f"n_samples has {len(counts)} counts but there are {n_centers} centers")
+    stds = _blob_stds(cluster_std, n_centers)
 
+    X_parts, y_parts = [], []
+    for label, count in enumerate(counts):
+        X_parts.append(rng.normal(loc=centers[label], scale=stds[label], size=(count, n_features)))
+        y_parts.append(np.full(count, label, dtype=np.int64))
+    X, y = np.concatenate(X_parts), np.concatenate(y_parts)
+
+    if shuffle:
+        X, y = _shuffle(rng, X, y)
+    return (X, y, centers) if return_centers else (X, y)
+
+
+def _check_counts(n_samples):
+    """n_samples given per center: a non-empty sequence of non-negative ints with a positive sum."""
+    counts = np.asarray(n_samples)
+    if counts.ndim != 1 or len(counts) == 0 or not np.issubdtype(counts.dtype, np.integer) or (counts < 0).any():
+        raise ValueError(f"n_samples must be a positive int or a sequence of non-negative ints, got {n_samples!r}")
+    if counts.sum() == 0:
+        raise ValueError(f"n_samples must hold at least one sample, got {n_samples!r}")
+    return counts.tolist()
+
+
+def _blob_centers(rng, centers, n_features, center_box, n_counts):
+    """The centers of make_blobs as an array (n_centers, n_features), drawn from ``rng`` if not given."""
     if centers is None or _is_int(centers):
-        n_centers = 3 if centers is None else _check_positive_int("centers", centers)
+        default = 3 if n_counts is None else n_counts
+        n_centers = default if centers is None else _check_positive_int("centers", centers)
         n_features = _check_positive_int("n_features", n_features)
         low, high = center_box
         if not low <= high:
             raise ValueError(f"center_box must be (low, high) with low <= high, got {center_box!r}")
-        centers = rng.uniform(low, high, size=(n_centers, n_features))
-    else:
-        centers = np.asarray(centers, dtype=float)
-        if centers.ndim != 2 or len(centers) == 0:
-            raise ValueError(
-                f"centers must be an int or a 2-D array of shape (n_centers, n_features), got shape {centers.shape}"
-            )
-        n_centers, n_features = centers.shape
+        return rng.uniform(low, high, size=(n_centers, n_features))
+    centers = np.asarray(centers, dtype=float)
+    if centers.ndim != 2 or len(centers) == 0 or centers.shape[1] == 0:
+        raise ValueError(
+            f"centers must be an int or a 2-D array of shape (n_centers, n_features), got shape {centers.shape}"
+        )
+    if not np.all(np.isfinite(centers)):
+        raise ValueError("centers contain NaN or infinity")
+    return centers
 
+
+def _blob_stds(cluster_std, n_centers):
+    """cluster_std as one non-negative float per center."""
     stds = np.asarray(cluster_std, dtype=float)
     if stds.ndim == 0:
         stds = np.full(n_centers, float(stds))
@@ -208,20 +290,22 @@ def make_blobs(
         )
     if np.any(stds < 0):
         raise ValueError(f"cluster_std must be non-negative, got {cluster_std!r}")
+    return stds
 
-    X_parts, y_parts = [], []
-    for label, count in enumerate(_split_evenly(n_samples, n_centers)):
-        X_parts.append(rng.normal(loc=centers[label], scale=stds[label], size=(count, n_features)))
-        y_parts.append(np.full(count, label, dtype=np.int64))
-    X, y = np.concatenate(X_parts), np.concatenate(y_parts)
 
+def _two_curves(outer, inner, shuffle, noise, rng):
+    """X and y of moons and circles: the outer curve is class 0; shuffled, then noise added (scikit-learn's order)."""
+    X = np.vstack([np.append(outer[0], inner[0]), np.append(outer[1], inner[1])]).T
+    y = np.hstack([np.zeros(len(outer[0]), dtype=np.int64), np.ones(len(inner[0]), dtype=np.int64)])
     if shuffle:
         X, y = _shuffle(rng, X, y)
+    if noise is not None:
+        X += rng.normal(scale=noise, size=X.shape)
     return X, y
 
 
 def make_moons(n_samples=100, *, shuffle=True, noise=None, random_state=None):
-    """Two interleaving half circles, like ``sklearn.datasets.make_moons``.
+    """Two interleaving half circles: ``sklearn.datasets.make_moons``, the same arrays for an int seed.
 
     Class 0 is the upper half of the unit circle, ``(cos t, sin t)`` for
     ``t`` evenly spaced on [0, pi]; class 1 is the lower moon
@@ -229,11 +313,11 @@ def make_moons(n_samples=100, *, shuffle=True, noise=None, random_state=None):
     and class 1 the rest.
 
     Args:
-        n_samples: total number of points.
+        n_samples: total number of points, or a pair (points of class 0, points of class 1).
         shuffle: shuffle the points; if False class 0 comes first.
         noise: None or the standard deviation of Gaussian noise added to
             every coordinate.
-        random_state: None, int seed, Generator or RandomState.
+        random_state: None, int seed, RandomState or Generator (see the module docstring).
 
     Returns:
         X: float array (n_samples, 2).
@@ -244,40 +328,28 @@ def make_moons(n_samples=100, *, shuffle=True, noise=None, random_state=None):
         >>> X.shape, int(y.sum())
         ((100, 2), 50)
     """
-    n_samples = _check_positive_int("n_samples", n_samples)
+    n_out, n_in = _two_counts(n_samples)
     noise = _check_noise(noise)
-    rng = _rng(random_state)
-
-    n_out = n_samples // 2
-    n_in = n_samples - n_out
-    t_out = np.linspace(0, np.pi, n_out)
-    t_in = np.linspace(0, np.pi, n_in)
-    outer = np.column_stack([np.cos(t_out), np.sin(t_out)])
-    inner = np.column_stack([1 - np.cos(t_in), 1 - np.sin(t_in) - 0.5])
-
-    X = np.concatenate([outer, inner])
-    y = np.concatenate([np.zeros(n_out, dtype=np.int64), np.ones(n_in, dtype=np.int64)])
-
-    if shuffle:
-        X, y = _shuffle(rng, X, y)
-    if noise is not None:
-        X = X + rng.normal(scale=noise, size=X.shape)
-    return X, y
+    rng = _random_state(random_state)
+    t_out, t_in = np.linspace(0, np.pi, n_out), np.linspace(0, np.pi, n_in)
+    outer = (np.cos(t_out), np.sin(t_out))
+    inner = (1 - np.cos(t_in), 1 - np.sin(t_in) - 0.5)
+    return _two_curves(outer, inner, shuffle, noise, rng)
 
 
 def make_circles(n_samples=100, *, shuffle=True, noise=None, random_state=None, factor=0.8):
-    """A small circle inside a large one, like ``sklearn.datasets.make_circles``.
+    """A small circle inside a large one: ``sklearn.datasets.make_circles``, the same arrays for an int seed.
 
     Class 0 lies on the unit circle, class 1 on the circle of radius
     ``factor``; the angles are evenly spaced on [0, 2 pi) (endpoint excluded
     so no point repeats).  Class 0 gets ``n_samples // 2`` points.
 
     Args:
-        n_samples: total number of points.
+        n_samples: total number of points, or a pair (outer points, inner points).
         shuffle: shuffle the points; if False class 0 comes first.
         noise: None or the standard deviation of Gaussian noise added to
             every coordinate.
-        random_state: None, int seed, Generator or RandomState.
+        random_state: None, int seed, RandomState or Generator (see the module docstring).
         factor: radius of the inner circle, in [0, 1).
 
     Returns:
@@ -289,27 +361,16 @@ def make_circles(n_samples=100, *, shuffle=True, noise=None, random_state=None, 
         >>> X.shape
         (100, 2)
     """
-    n_samples = _check_positive_int("n_samples", n_samples)
+    n_out, n_in = _two_counts(n_samples)
     noise = _check_noise(noise)
-    if not isinstance(factor, numbers.Real) or not 0 <= factor < 1:
+    if not isinstance(factor, numbers.Real) or isinstance(factor, bool) or not 0 <= factor < 1:
         raise ValueError(f"factor must be in [0, 1), got {factor!r}")
-    rng = _rng(random_state)
-
-    n_out = n_samples // 2
-    n_in = n_samples - n_out
+    rng = _random_state(random_state)
     t_out = np.linspace(0, 2 * np.pi, n_out, endpoint=False)
     t_in = np.linspace(0, 2 * np.pi, n_in, endpoint=False)
-    outer = np.column_stack([np.cos(t_out), np.sin(t_out)])
-    inner = factor * np.column_stack([np.cos(t_in), np.sin(t_in)])
-
-    X = np.concatenate([outer, inner])
-    y = np.concatenate([np.zeros(n_out, dtype=np.int64), np.ones(n_in, dtype=np.int64)])
-
-    if shuffle:
-        X, y = _shuffle(rng, X, y)
-    if noise is not None:
-        X = X + rng.normal(scale=noise, size=X.shape)
-    return X, y
+    outer = (np.cos(t_out), np.sin(t_out))
+    inner = (np.cos(t_in) * factor, np.sin(t_in) * factor)
+    return _two_curves(outer, inner, shuffle, noise, rng)
 
 
 def make_spirals(n_samples=100, n_classes=2, noise=0.0, turns=1.0, random_state=None, *, shuffle=True):
@@ -481,26 +542,55 @@ def _split_sizes(n, test_size, train_size):
     return n_test, n_train
 
 
-def _allocate(total, weights):
-    """Split the int ``total`` into parts proportional to ``weights``.
+def _approximate_mode(class_counts, n_draws, rng):
+    """How many of ``n_draws`` samples each class gets, proportionally (scikit-learn's ``_approximate_mode``).
 
-    Uses the largest-remainder method on exact integers; no part exceeds its
-    weight when ``total <= sum(weights)``.  Ties go to the earlier weight.
+    The floor of each class's share, then one more for the classes with the
+    largest remainders; ties are broken at random from ``rng`` (the same
+    draws as scikit-learn's).
 
-    >>> _allocate(5, [2, 2, 6]).tolist()
+    >>> _approximate_mode(np.array([2, 2, 6]), 5, np.random.RandomState(0)).tolist()
     [1, 1, 3]
     """
-    weights = np.asarray(weights, dtype=np.int64)
-    whole = weights.sum()
-    parts = total * weights // whole
-    remainders = total * weights % whole
-    leftover = total - parts.sum()
-    parts[np.argsort(-remainders, kind="stable")[:leftover]] += 1
-    return parts
+    continuous = class_counts / class_counts.sum() * n_draws
+    floored = np.floor(continuous)
+    need_to_add = int(n_draws - floored.sum())
+    if need_to_add > 0:
+        remainder = continuous - floored
+        for value in np.sort(np.unique(remainder))[::-1]:
+            (inds,) = np.where(remainder == value)
+            add_now = min(len(inds), need_to_add)
+            floored[rng.choice(inds, size=add_now, replace=False)] += 1
+            need_to_add -= add_now
+            if need_to_add == 0:
+                break
+    return floored.astype(int)
+
+
+def _stratified_indices(labels, n_train, n_test, rng):
+    """Train and test indices with each class in proportion (scikit-learn's StratifiedShuffleSplit, first split)."""
+    if labels.ndim == 2:  # multilabel rows: each distinct row is a class
+        labels = np.array([" ".join(row.astype("str")) for row in labels])
+    classes, label_ids, class_counts = np.unique(labels, return_inverse=True, return_counts=True)
+    if class_counts.min() < 2:
+        lonely = classes[class_counts < 2].tolist()
+        raise ValueError(f"stratify: the least populated classes have only 1 member, too few to split: {lonely}")
+    for name, size in (("train_size", n_train), ("test_size", n_test)):
+        if size < len(classes):
+            raise ValueError(f"stratify: {name} = {size} must be at least the number of classes = {len(classes)}")
+    class_indices = np.split(np.argsort(label_ids.reshape(-1), kind="stable"), np.cumsum(class_counts)[:-1])
+    n_i = _approximate_mode(class_counts, n_train, rng)
+    t_i = _approximate_mode(class_counts - n_i, n_test, rng)
+    train, test = [], []
+    for k in range(len(classes)):
+        members = class_indices[k].take(rng.permutation(class_counts[k]), mode="clip")
+        train.extend(members[: n_i[k]])
+        test.extend(members[n_i[k] : n_i[k] + t_i[k]])
+    return rng.permutation(train), rng.permutation(test)
 
 
 def train_test_split(*arrays, test_size=None, train_size=None, random_state=None, shuffle=True, stratify=None):
-    """Split arrays into random train and test parts, like scikit-learn's.
+    """Split arrays into random train and test parts: scikit-learn's, the same indices for an int seed.
 
     ``test_size`` and ``train_size`` may be a float fraction in (0, 1) or an
     int count.  A float test fraction is rounded up (``ceil(test_size * n)``),
@@ -512,12 +602,13 @@ def train_test_split(*arrays, test_size=None, train_size=None, random_state=None
             axis); each is converted with ``np.asarray``.
         test_size: float, int or None (see above).
         train_size: float, int or None (see above).
-        random_state: None, int seed, Generator or RandomState.
+        random_state: None, int seed, RandomState or Generator (see the module docstring).
         shuffle: shuffle before splitting; if False the first samples are
             the train set and the following ones the test set.
         stratify: None or a label array; each class is then split in the
-            same proportion (largest-remainder rounding), so the class
-            balance of train and test matches the whole.  Needs shuffle=True.
+            same proportion (scikit-learn's rounding, ties broken at random),
+            so the class balance of train and test matches the whole.  Needs
+            shuffle=True and at least 2 samples per class.
 
     Returns:
         list ``[a_train, a_test, b_train, b_test, ...]`` of NumPy arrays.
@@ -548,27 +639,14 @@ def train_test_split(*arrays, test_size=None, train_size=None, random_state=None
         train_idx = np.arange(n_train)
         test_idx = np.arange(n_train, n_train + n_test)
     elif stratify is None:
-        order = _rng(random_state).permutation(n)
+        order = _random_state(random_state).permutation(n)  # scikit-learn's ShuffleSplit
         test_idx = order[:n_test]
         train_idx = order[n_test : n_test + n_train]
     else:
-        rng = _rng(random_state)
         labels = np.asarray(stratify)
         if len(labels) != n:
             raise ValueError(f"stratify has length {len(labels)} but the arrays have length {n}")
-        _, label_ids = np.unique(labels, return_inverse=True)
-        label_ids = label_ids.reshape(-1)
-        counts = np.bincount(label_ids)
-        test_counts = _allocate(n_test, counts)
-        train_counts = _allocate(n_train, counts - test_counts)
-        train_parts, test_parts = [], []
-        for k in range(len(counts)):
-            members = rng.permutation(np.flatnonzero(label_ids == k))
-            test_parts.append(members[: test_counts[k]])
-            train_parts.append(members[test_counts[k] : test_counts[k] + train_counts[k]])
-        # Mix the classes so each part is not sorted by label.
-        train_idx = rng.permutation(np.concatenate(train_parts))
-        test_idx = rng.permutation(np.concatenate(test_parts))
+        train_idx, test_idx = _stratified_indices(labels, n_train, n_test, _random_state(random_state))
 
     result = []
     for a in arrays:
