@@ -1,8 +1,11 @@
-"""Activation functions by name: one table, a Value version and a NumPy twin.
+"""Activation functions by name: the engine op behind each, a Value version and a NumPy twin.
 
-``ACTIVATIONS[name]`` maps a Value z to a Value (used by Neuron, one op node
-each); ``NUMPY_ACTIVATIONS[name]`` computes the same function on a NumPy array
-(used by ``nn.inference.predict_numpy``). Both agree to the last bit or so.
+``ACTIVATION_OPS[name]`` is the pair (op name, op argument) that Neuron and
+Layer hand to ``autodiff.dots`` (None for linear: no activation node), so
+every activation is exactly one op node of the engine's table.
+``ACTIVATIONS[name]`` maps a Value z to a Value (the same op, as a function);
+``NUMPY_ACTIVATIONS[name]`` computes the same function on a NumPy array (used
+by ``nn.inference.predict_numpy``). All agree to the last bit or so.
 
 Example:
     >>> from autodiff import Value
@@ -20,13 +23,26 @@ from autodiff import Value
 __all__ = [
     "ACTIVATIONS",
     "NUMPY_ACTIVATIONS",
+    "ACTIVATION_OPS",
     "LEAKY_SLOPE",
+    "activation_op",
     "get_activation",
     "get_numpy_activation",
     "check_activation",
 ]
 
 LEAKY_SLOPE = 0.01  # leaky_relu's slope for negative inputs (PyTorch's default)
+
+
+# name -> (autodiff op name or None for no activation, the op's argument)
+ACTIVATION_OPS = {
+    "linear": (None, None),
+    "relu": ("relu", None),
+    "leaky_relu": ("leaky_relu", LEAKY_SLOPE),
+    "tanh": ("tanh", None),
+    "sigmoid": ("sigmoid", None),
+    "softplus": ("softplus", None),
+}
 
 
 def _linear(z):
@@ -68,6 +84,17 @@ def check_activation(name) -> str:
     if not isinstance(name, str) or name not in ACTIVATIONS:
         raise ValueError(f"unknown activation {name!r}; valid activations: {', '.join(ACTIVATIONS)}")
     return name
+
+
+def activation_op(name: str) -> tuple:
+    """The engine op of the activation ``name``: (op name or None for linear, op argument or None).
+
+    Example:
+        >>> from nn.activations import activation_op
+        >>> activation_op("leaky_relu"), activation_op("linear")
+        (('leaky_relu', 0.01), (None, None))
+    """
+    return ACTIVATION_OPS[check_activation(name)]
 
 
 def get_activation(name: str):

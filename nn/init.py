@@ -22,9 +22,10 @@ Example:
 from __future__ import annotations
 
 import math
-import numbers
 
 import numpy as np
+
+from ._checks import as_generator
 
 __all__ = ["INITS", "default_init", "check_init", "draw", "make_rng"]
 
@@ -44,12 +45,8 @@ def check_init(init) -> str:
 
 
 def make_rng(rng) -> np.random.Generator:
-    """None (fresh randomness), an int seed or a Generator -> a Generator."""
-    if rng is None or (isinstance(rng, numbers.Integral) and not isinstance(rng, bool)):
-        return np.random.default_rng(rng)
-    if isinstance(rng, np.random.Generator):
-        return rng
-    raise TypeError(f"rng must be None, an int seed or a numpy Generator, got {type(rng).__name__}: {rng!r}")
+    """None (fresh randomness), an int seed or a Generator -> a Generator (``nn._checks.as_generator``)."""
+    return as_generator("rng", rng)
 
 
 def draw(init: str, fan_in: int, fan_out: int, rng: np.random.Generator) -> tuple[list, float]:

@@ -15,26 +15,48 @@ Example:
 
 from __future__ import annotations
 
-import numbers
+import inspect
+import warnings
 
 import autodiff
 from autodiff import Scope, Value
 
-from .activations import check_activation, get_activation
-from .init import check_init, default_init, draw, make_rng
+from ._checks import MAX_PARAMETERS, as_generator, describe, positive_int, renamed, seed_for_config
+from .activations import activation_op, check_activation, get_activation
+from .init import check_init, default_init, draw
 from .module import Module, Parameter
 
-__all__ = ["Neuron", "Layer", "MLP"]
+__all__ = ["Neuron", "Layer", "MLP", "MAX_PARAMETERS"]
+
+# autodiff.dots takes the activation as an op name (+ its argument) since the architecture change;
+# until that lands, the same activation as a function (the slow path, same numbers).
+_DOTS_TAKE_OPS = "activation_arg" in inspect.signature(autodiff.dots).parameters
 
 
-def _check_count(name, value) -> int:
-    if not isinstance(value, numbers.Integral) or isinstance(value, bool) or value < 1:
-        raise ValueError(f"{name} must be a positive int, got {value!r}")
-    return int(value)
+def _dots(rows, x, biases, activation, scopes):
+    op, arg = activation_op(activation)
+    if _DOTS_TAKE_OPS:
+        return autodiff.dots(rows, x, biases, activation=op, activation_arg=arg, scopes=scopes)
+    return autodiff.dots(rows, x, biases, activation=None if op is None else get_activation(activation), scopes=scopes)
 
 
 def _resolve_init(init, activation) -> str:
     return default_init(activation) if init is None else check_init(init)
+
+
+def _check_total(who, count) -> None:
+    if count > MAX_PARAMETERS:
+        raise ValueError(
+            f"{who} would have {count} parameters, above the limit of {MAX_PARAMETERS} (nn.MAX_PARAMETERS)"
+        )
+
+
+def _check_scope(scope, default_name) -> Scope:
+    if scope is None:
+        return Scope(default_name)
+    if not isinstance(scope, Scope):
+        raise TypeError(f"scope must be None or an autodiff.Scope, got {type(scope).__name__}")
+    return scope
 
 
 def _wrong_length(x, nin, who) -> ValueError:
@@ -49,8 +71,11 @@ class Neuron(Module):
         nin: number of inputs (positive int).
         activation: "linear", "relu", "leaky_relu", "tanh", "sigmoid" or "softplus".
         init: "uniform", "xavier", "he" or None (he for relu-like, xavier otherwise).
-        rng: None, an int seed or a numpy Generator.
+        seed: None, an int or a numpy Generator (an int draws the same weights every time).
         fan_out: the size of the neuron's layer, for "xavier" (Layer passes it).
+        scope: the autodiff.Scope its nodes are made in (drawings cluster them); default a new
+            Scope("neuron"). Layer passes Scope("neuron j", parent=its own scope).
+        rng: deprecated old name of ``seed``.
 
     Attributes:
         w (list[Parameter]), b (Parameter), activation (str), nin (int).
@@ -63,22 +88,22 @@ class Neuron(Module):
         24.0
     """
 
-    def __init__(self, nin, activation="relu", init=None, rng=None, *, fan_out=1):
-        self.nin = _check_count("nin", nin)
+    def __init__(self, nin, activation="relu", init=None, seed=None, *, fan_out=1, scope=None, rng=None):
+        seed, seed_name = renamed("rng", "seed", rng, seed, "Neuron")
+        self.nin = positive_int("nin", nin, limit=MAX_PARAMETERS - 1)
         self.activation = check_activation(activation)
         self.init = _resolve_init(init, self.activation)
-        weights, bias = draw(self.init, self.nin, fan_out, make_rng(rng))
+        weights, bias = draw(self.init, self.nin, fan_out, as_generator(seed_name, seed))
         # Labels make drawings readable: viz shows them in each parameter's box.
         self.w = [Parameter(v, label=f"w{i}") for i, v in enumerate(weights)]
         self.b = Parameter(bias, label="b")
-        self._act = get_activation(self.activation)
-        self._scope = Scope("neuron")
+        self.scope = _check_scope(scope, "neuron")
 
     def __call__(self, x) -> Value:
         if len(x) != self.nin:
             raise _wrong_length(x, self.nin, repr(self))
         # act(w . x + b) inside the neuron's scope: a Layer of one row (see Layer.__call__)
-        return autodiff.dots([self.w], x, [self.b], activation=self._act, scopes=[self._scope])[0]
+        return _dots([self.w], x, [self.b], self.activation, [self.scope])[0]
 
     def _own_parameters(self):
         return [*((f"w.{i}", w) for i, w in enumerate(self.w)), ("b", self.b)]
@@ -99,35 +124,37 @@ class Layer(Module):
     Args:
         nin: inputs per neuron. nout: number of neurons.
         activation, init: as for Neuron (all neurons alike).
-        rng: None, an int seed or a numpy Generator (drawn neuron by neuron).
+        seed: None, an int or a numpy Generator (drawn neuron by neuron).
+        scope: the layer's autodiff.Scope (default a new Scope("layer")); neuron j gets
+            Scope("neuron j", parent=scope).
+        rng: deprecated old name of ``seed``.
 
     Example:
         >>> from nn import Layer
-        >>> len(Layer(3, 2, rng=0)([1.0, 2.0, 3.0]))
+        >>> len(Layer(3, 2, seed=0)([1.0, 2.0, 3.0]))
         2
     """
 
-    def __init__(self, nin, nout, activation="relu", init=None, rng=None):
-        self.nin = _check_count("nin", nin)
-        self.nout = _check_count("nout", nout)
+    def __init__(self, nin, nout, activation="relu", init=None, seed=None, *, scope=None, rng=None):
+        seed, seed_name = renamed("rng", "seed", rng, seed, "Layer")
+        self.nin = positive_int("nin", nin, limit=MAX_PARAMETERS)
+        self.nout = positive_int("nout", nout, limit=MAX_PARAMETERS)
+        _check_total(f"Layer({self.nin}, {self.nout})", (self.nin + 1) * self.nout)
         self.activation = check_activation(activation)
         self.init = _resolve_init(init, self.activation)
-        rng = make_rng(rng)
-        self._scope = Scope("layer")
-        self._act = get_activation(self.activation)
-        self.neurons = [Neuron(self.nin, self.activation, self.init, rng, fan_out=self.nout) for _ in range(self.nout)]
-        for j, neuron in enumerate(self.neurons):
-            neuron._scope.name = f"neuron {j}"
-            neuron._scope.parent = self._scope
+        rng = as_generator(seed_name, seed)
+        self.scope = _check_scope(scope, "layer")
+        self.neurons = [
+            Neuron(self.nin, self.activation, self.init, rng, fan_out=self.nout, scope=Scope(f"neuron {j}", self.scope))
+            for j in range(self.nout)
+        ]
 
     def __call__(self, x) -> list:
         if len(x) != self.nin:
             raise _wrong_length(x, self.nin, repr(self))
         # Each neuron's activation(w . x + b), in the neuron's scope; autodiff.dots reads x once for all.
         neurons = self.neurons
-        return autodiff.dots(
-            [n.w for n in neurons], x, [n.b for n in neurons], activation=self._act, scopes=[n._scope for n in neurons]
-        )
+        return _dots([n.w for n in neurons], x, [n.b for n in neurons], self.activation, [n.scope for n in neurons])
 
     def _children(self):
         return [(f"neurons.{j}", n) for j, n in enumerate(self.neurons)]
@@ -155,7 +182,9 @@ class MLP(Module):
         activation: activation of the hidden layers.
         output_activation: activation of the last layer ("linear": raw scores/logits).
         init: "uniform", "xavier", "he" or None (chosen per layer from its activation).
-        seed: None or an int; the same seed builds the same network.
+        seed: None, an int or a numpy Generator; the same int builds the same network.
+
+    At most ``nn.MAX_PARAMETERS`` (10 million) parameters: larger sizes are a ValueError.
 
     Example:
         >>> from nn import MLP
@@ -165,28 +194,41 @@ class MLP(Module):
     """
 
     def __init__(self, nin, nouts, activation="relu", output_activation="linear", init=None, seed=None):
-        self.nin = _check_count("nin", nin)
+        self.nin = positive_int("nin", nin, limit=MAX_PARAMETERS)
         if isinstance(nouts, (str, bytes)) or not hasattr(nouts, "__iter__"):
-            raise ValueError(f"nouts must be a list of layer sizes, got {nouts!r}")
-        self.nouts = [_check_count("each layer size in nouts", n) for n in nouts]
+            raise ValueError(f"nouts must be a list of layer sizes, got {describe(nouts)}")
+        self.nouts = [positive_int(f"nouts[{i}]", n, limit=MAX_PARAMETERS) for i, n in enumerate(nouts)]
         if not self.nouts:
             raise ValueError("nouts must name at least one layer, got an empty list")
+        sizes = [self.nin, *self.nouts]
+        _check_total(f"MLP({self.nin}, {self.nouts})", sum((a + 1) * b for a, b in zip(sizes, sizes[1:])))
         self.activation = check_activation(activation)
         self.output_activation = check_activation(output_activation)
-        self.init_name = None if init is None else check_init(init)
-        if seed is not None and (not isinstance(seed, numbers.Integral) or isinstance(seed, bool)):
-            raise ValueError(f"seed must be None or an int, got {seed!r}")
-        self.seed = None if seed is None else int(seed)
-        rng = make_rng(self.seed)
-        sizes = [self.nin, *self.nouts]
+        self.init = None if init is None else check_init(init)
+        try:
+            self.seed = seed_for_config("seed", seed)  # a Generator is used but cannot be stored
+        except TypeError as error:
+            raise ValueError(str(error)) from None  # (MLP has always said ValueError here)
+        rng = as_generator("seed", seed)
         last = len(self.nouts) - 1
-        self._scope = Scope("MLP")
-        self.layers = []
-        for i in range(len(self.nouts)):
-            layer = Layer(sizes[i], sizes[i + 1], self.output_activation if i == last else self.activation, init, rng)
-            layer._scope.name = f"layer {i}"
-            layer._scope.parent = self._scope
-            self.layers.append(layer)
+        self.scope = Scope("MLP")
+        self.layers = [
+            Layer(
+                sizes[i],
+                sizes[i + 1],
+                self.output_activation if i == last else self.activation,
+                init,
+                rng,
+                scope=Scope(f"layer {i}", self.scope),
+            )
+            for i in range(len(self.nouts))
+        ]
+
+    @property
+    def init_name(self):
+        """Deprecated: use ``init``."""
+        warnings.warn("MLP.init_name is deprecated; use MLP.init", DeprecationWarning, stacklevel=2)
+        return self.init
 
     def __call__(self, x) -> list:
         for layer in self.layers:
@@ -208,7 +250,7 @@ class MLP(Module):
             "nouts": list(self.nouts),
             "activation": self.activation,
             "output_activation": self.output_activation,
-            "init": self.init_name,
+            "init": self.init,
             "seed": self.seed,
         }
 

@@ -15,10 +15,9 @@ Example:
 
 from __future__ import annotations
 
-import math
-import numbers
-
 from autodiff import Value
+
+from ._checks import describe, is_finite_real
 
 __all__ = ["Parameter", "Module"]
 
@@ -82,7 +81,7 @@ class Module:
 
         Example:
             >>> from nn import Neuron
-            >>> Neuron(2, init="uniform", rng=0).state_dict().keys()
+            >>> Neuron(2, init="uniform", seed=0).state_dict().keys()
             dict_keys(['w.0', 'w.1', 'b'])
         """
         return {name: p.data for name, p in self.named_parameters()}
@@ -102,13 +101,15 @@ class Module:
         named = self.named_parameters()
         names = {name for name, _ in named}
         missing = [name for name, _ in named if name not in state]
-        unexpected = [str(key) for key in state if key not in names]
+        unexpected = [describe(key) if not isinstance(key, str) else key for key in state if key not in names]
         problems = []
         if missing:
             problems.append(f"missing keys {_short_list(missing)}")
         if unexpected:
             problems.append(f"unexpected keys {_short_list(unexpected)}")
-        bad = [f"{name}={state[name]!r}" for name, _ in named if name in state and not _finite_number(state[name])]
+        bad = [
+            f"{name}={describe(state[name])}" for name, _ in named if name in state and not is_finite_real(state[name])
+        ]
         if bad:
             problems.append(f"values that are not finite numbers: {_short_list(bad)}")
         if problems:
@@ -125,10 +126,6 @@ class Module:
 
     def __call__(self, x):
         raise NotImplementedError(f"{type(self).__name__} must implement __call__")
-
-
-def _finite_number(value) -> bool:
-    return isinstance(value, numbers.Real) and not isinstance(value, bool) and math.isfinite(value)
 
 
 def _short_list(items, limit=5) -> str:

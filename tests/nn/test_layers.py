@@ -174,7 +174,7 @@ def test_values_carry_nested_scopes():
     assert [s.name for s in out[1].scope.path()] == ["MLP", "layer 1", "neuron 1"]
     hidden = out[0].parents[3]  # linear output: dot(w0, w1, w2, h0, h1, h2, b); h0 = first hidden unit
     assert [s.name for s in hidden.scope.path()] == ["MLP", "layer 0", "neuron 0"]
-    assert model.layers[0].neurons[2]._scope is model.layers[0].neurons[2]._scope  # made once, reused
+    assert model.layers[0].neurons[2].scope is model.layers[0].neurons[2].scope  # made once, reused
     assert autodiff.current_scope() is None  # and left afterwards
 
 
