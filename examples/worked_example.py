@@ -4,6 +4,9 @@ From 000_*.txt, "Example" through "Code, Cont.": x = [3, 5], y = [1, 0] (one-hot
 W1 (2x4), W2 (4x2) as given, all biases 1, linear layers, MSE loss.
 Expected: h = [7.5, 14, 27, 12.5], o = [121.5, 62.5], loss = 9213.25, and after one
 gradient step with learning rate 0.001 the loss is 196.5612128857 (the notes round: 196.56).
+Two pictures: worked_example.svg, the network in the notes' state (their weights, their
+gradients, the chain rule on every edge), and worked_example_after_step.svg, the same
+graph after the step (updated weights, the new loss and its gradients).
 
 Where we differ from the notes (their slips, the math is what counts):
 - the notes write 1/2 * 14,520 + 3,906 = 9,213: it is 1/2 * (14520.25 + 3906.25) = 9213.25;
@@ -17,6 +20,7 @@ from _common import parse_args, save_graph
 
 import nn
 import viz
+from autodiff import Value
 
 X = [3.0, 5.0]
 Y = [1.0, 0.0]
@@ -37,9 +41,21 @@ def build():
 
 
 def forward(layer1, layer2):
-    h = layer1(X)
+    """h, o and the loss, every Value named as in the notes (x1, x2, h1..h4, o1, o2) so the picture reads."""
+    x = [Value(v, label=f"x{i + 1}") for i, v in enumerate(X)]
+    h = layer1(x)
     o = layer2(h)
-    return h, o, nn.losses.mse(o, Y)  # mean over the two outputs, as the notes' np.mean
+    for name, values in (("h", h), ("o", o)):
+        for j, v in enumerate(values):
+            v.label = f"{name}{j + 1}"
+    loss = nn.losses.mse(o, Y)  # mean over the two outputs, as the notes' np.mean
+    loss.label = "loss"
+    return h, o, loss
+
+
+def draw(loss):
+    """The graph with data, gradients and the chain rule on every edge, drawn now (draw_graph reads the numbers)."""
+    return viz.draw_graph(loss, show_local_grads=True)
 
 
 def weight_table(layer):
@@ -62,11 +78,16 @@ def run():
         "dL/db2": [n.b.grad for n in layer2.neurons],
         "dL/dW1": weight_table(layer1),
         "dL/db1": [n.b.grad for n in layer1.neurons],
-        "graph": loss,
+        # Drawn before the step: the step changes the weights the picture shows.
+        "graph": draw(loss),
     }
     optimizer = nn.SGD(layer1.parameters() + layer2.parameters(), lr=LEARNING_RATE)
     optimizer.step()
-    result["loss after one step"] = forward(layer1, layer2)[2].data
+    optimizer.zero_grad()
+    after = forward(layer1, layer2)[2]
+    after.backward()
+    result["loss after one step"] = after.data
+    result["graph after one step"] = draw(after)  # a second picture: the updated weights and their gradients
     return result
 
 
@@ -89,7 +110,8 @@ def main(argv=None):
     for name in ("dL/do", "dL/dW2", "dL/db2", "dL/dh", "dL/dW1", "dL/db1"):
         _show(name, result[name])
     print(f"loss after one SGD step (lr = {LEARNING_RATE}) = {result['loss after one step']:.10f}")
-    save_graph(viz.draw_graph(result["graph"], show_local_grads=True), args.out / "worked_example.svg")
+    save_graph(result["graph"], args.out / "worked_example.svg")
+    save_graph(result["graph after one step"], args.out / "worked_example_after_step.svg")
     return result
 
 

@@ -14,6 +14,7 @@ from _common import parse_args, save_figure, save_graph
 
 import nn
 import viz
+from autodiff import Value
 
 MAX_RESTARTS = 10
 
@@ -35,6 +36,17 @@ def print_table(model):
     for point in ([0, 0], [1, 0], [0, 1], [1, 1]):
         output = model(point)[0].data
         print(f"{point}\t{output:.4f}\t[{int(output > 0.5)}]")
+
+
+def sample_graph(model, point, target):
+    """The loss graph of one sample, its inputs named after it ("sample [1, 0]: x1"), with the chain rule drawn."""
+    name = f"sample [{int(point[0])}, {int(point[1])}]"
+    x = [Value(float(v), label=f"{name}: x{i + 1}") for i, v in enumerate(point)]
+    loss = nn.losses.binary_cross_entropy(model(x), [float(target)])
+    loss.label = "loss"
+    model.zero_grad()  # training left the last step's gradients in the parameters
+    loss.backward()
+    return viz.draw_graph(loss, show_local_grads=True)
 
 
 def main(argv=None):
@@ -59,9 +71,7 @@ def main(argv=None):
     )
 
     X, y = nn.datasets.xor()
-    loss = nn.losses.binary_cross_entropy(model(X[1].tolist()), [float(y[1])])
-    loss.backward()
-    save_graph(viz.draw_graph(loss), args.out / "xor_graph.svg")
+    save_graph(sample_graph(model, X[1], y[1]), args.out / "xor_graph.svg")
     save_figure(viz.plot_decision_boundary(model, X, y).figure, args.out / "xor_boundary.png")
     return {"seed": seed, "accuracy": accuracy, "single_accuracy": single_accuracy, "loss": history.loss}
 

@@ -10,7 +10,19 @@ import html
 import re
 from pathlib import Path
 
-from .graph import KIND_STYLE, Analysis, edge_text, emit, escape_plain, fmt, new_digraph, record, value_fields
+from .graph import (
+    KIND_STYLE,
+    PRECISION,
+    Analysis,
+    edge_text,
+    emit,
+    escape_plain,
+    fmt,
+    new_digraph,
+    op_text,
+    record,
+    value_fields,
+)
 from .render import GraphvizNotFound, install_advice, pipe
 
 __all__ = ["backprop_frames", "save_frames"]
@@ -20,7 +32,7 @@ WRITTEN = {"fillcolor": "#fde047"}  # gradients written in this step
 ACTIVE_EDGE = {"color": "#dc2626", "fontcolor": "#dc2626", "penwidth": "2"}
 
 
-def backprop_frames(root, *, rankdir="LR", precision=4, max_nodes=200) -> list:
+def backprop_frames(root, *, rankdir="LR", precision=PRECISION, max_nodes=200) -> list:
     """One Digraph per step of backward on ``root``: the chain rule, one node at a time.
 
     Frame 0 seeds the output's grad with 1. Each later frame processes one node
@@ -32,7 +44,7 @@ def backprop_frames(root, *, rankdir="LR", precision=4, max_nodes=200) -> list:
     Args:
         root: the output Value (a forward pass done; backward not needed).
         rankdir: as for draw_graph.
-        precision: significant digits shown.
+        precision: the most significant digits of the numbers shown.
         max_nodes: refuse larger graphs (GraphTooLarge): n nodes make about n frames.
     Returns:
         A list of graphviz.Digraph, 1 + (number of non-leaf Values) long.
@@ -80,7 +92,7 @@ def backprop_frames(root, *, rankdir="LR", precision=4, max_nodes=200) -> list:
             edge_attrs[(i, slot)] = {"label": escape_plain(label), **ACTIVE_EDGE}
         edge_attrs[(i, None)] = dict(ACTIVE_EDGE)
         title = (
-            f"Step {step} of {steps}: back through {v.op.describe(v.arg)}: "
+            f"Step {step} of {steps}: back through {op_text(v.op, v.arg, precision)}: "
             f"each input's grad += {fmt(grad, precision)} × ∂out/∂input"
         )
         frames.append(
@@ -103,7 +115,7 @@ def _frame(analysis, grads, rankdir, precision, *, current, written, edge_attrs,
         if i == current:
             attrs.update(CURRENT)
         node_attrs.append(attrs)
-    return emit(analysis, dot, node_attrs, edge_attrs)
+    return emit(analysis, dot, node_attrs, edge_attrs, precision)
 
 
 # ---------------------------------------------------------------- saving

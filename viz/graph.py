@@ -11,6 +11,8 @@ output green; positive numbers blue, negative red.
 
 from __future__ import annotations
 
+import math
+
 import graphviz
 
 import autodiff
@@ -38,9 +40,44 @@ class GraphTooLarge(ValueError):
 
 
 # ---------------------------------------------------------------- text
-def fmt(x: float, precision: int) -> str:
-    """A number with ``precision`` significant digits: 2.0 -> "2", 0.70710678 -> "0.7071"."""
-    return "0" if x == 0 else f"{x:.{precision}g}"
+PRECISION = 6  # significant digits of the numbers drawn, as the notes print them
+
+
+def fmt(x: float, precision: int = PRECISION) -> str:
+    """The shortest form of ``x`` with at most ``precision`` significant digits.
+
+    Args:
+        x: the number.
+        precision: the most significant digits shown (rounded, trailing zeros dropped).
+    Returns:
+        The text: "903.75" (not "903.8"), "1687" (not "1687.00"), "-1.5" for -1.4999999999999993.
+
+    Example:
+        >>> [fmt(x) for x in (903.75, 1687.0, 9213.25, -1.4999999999999993, 0.70710678, 2e-7)]
+        ['903.75', '1687', '9213.25', '-1.5', '0.707107', '2e-07']
+        >>> fmt(0.70710678, 4)
+        '0.7071'
+    """
+    if x == 0:
+        return "0"  # also -0.0
+    return f"{x:.{precision}g}"
+
+
+def op_text(op, arg, precision: int = PRECISION) -> str:
+    """How an op node reads: "tanh", "** 2", "× 0.5", and "− 1" for x - 1 (not "+-1").
+
+    Example:
+        >>> from autodiff import get_op
+        >>> op_text(get_op("add_const"), -1.0), op_text(get_op("add_const"), 0.5), op_text(get_op("pow"), 2)
+        ('− 1', '+ 0.5', '**2')
+    """
+    if arg is None or not isinstance(arg, (int, float)) or isinstance(arg, bool):
+        return op.describe(arg)
+    if op.name == "add_const":
+        return f"− {fmt(-arg, precision)}" if math.copysign(1.0, arg) < 0 else f"+ {fmt(arg, precision)}"
+    if op.name in ("pow", "mul_const", "div_const"):
+        return f"{op.symbol}{fmt(arg, precision)}"
+    return op.describe(arg)
 
 
 def escape_record(text: str) -> str:
@@ -177,9 +214,9 @@ def value_fields(v, grad, uses, *, show_data, show_grad, precision) -> list:
     return fields
 
 
-def op_attrs(v) -> dict:
+def op_attrs(v, precision: int = PRECISION) -> dict:
     return {
-        "label": escape_plain(v.op.describe(v.arg)),
+        "label": escape_plain(op_text(v.op, v.arg, precision)),
         "shape": "ellipse",
         "fillcolor": "#f3f4f6",
         "fontsize": "10",
@@ -189,7 +226,7 @@ def op_attrs(v) -> dict:
     }
 
 
-def emit(analysis, dot, node_attrs, edge_attrs) -> graphviz.Digraph:
+def emit(analysis, dot, node_attrs, edge_attrs, precision: int = PRECISION) -> graphviz.Digraph:
     """Add every node (inside nested scope clusters) and edge to ``dot``.
 
     Args:
@@ -218,7 +255,7 @@ def emit(analysis, dot, node_attrs, edge_attrs) -> graphviz.Digraph:
         box = containers[scope]
         box.node(f"v{i}", **node_attrs[i])
         if v.op is not None:
-            box.node(f"op{i}", **op_attrs(v))
+            box.node(f"op{i}", **op_attrs(v, precision))
     # Attach the innermost clusters first: subgraph() copies the body as it is at the time of the call.
     for s in sorted(clusters, key=lambda s: -len(s.path())):
         containers[s.parent].subgraph(containers[s])
@@ -289,7 +326,7 @@ def draw_graph(
     highlight=None,
     color_by_grad=False,
     max_nodes=2000,
-    precision=4,
+    precision=PRECISION,
 ) -> graphviz.Digraph:
     """The computation graph of ``root`` as a graphviz Digraph (renders inline in Jupyter).
 
@@ -302,7 +339,7 @@ def draw_graph(
         highlight: a Value or list of Values; every path from each to the root gets its own colour.
         color_by_grad: fill nodes by the sign (blue +, red -) and size of their grad.
         max_nodes: refuse (GraphTooLarge, at once) graphs with more Values than this.
-        precision: significant digits of the numbers shown.
+        precision: the most significant digits of the numbers shown (903.75, 1687, 9213.25).
     Returns:
         graphviz.Digraph; ``.source`` is the DOT text, ``viz.render(g, "g.svg")`` writes a file.
     Raises:
@@ -360,7 +397,7 @@ def draw_graph(
                 if on[analysis.index[p]]:
                     _add_color(edge_attrs.setdefault((i, slot), {}), color)
             _add_color(edge_attrs.setdefault((i, None), {}), color)
-    return emit(analysis, dot, node_attrs, edge_attrs)
+    return emit(analysis, dot, node_attrs, edge_attrs, precision)
 
 
 def _add_color(attrs: dict, color: str) -> None:

@@ -42,15 +42,17 @@ def pipe(graph: graphviz.Digraph, fmt: str, saved=None) -> bytes:
         raise GraphvizNotFound(install_advice(saved)) from error
 
 
-def render(graph, path) -> Path:
+def render(graph, path, *, keep_source: bool = False) -> Path:
     """Write ``graph`` to ``path``; the format comes from the suffix.
 
-    The DOT source is always saved first, beside ``path`` with suffix .gv, so
-    that nothing is lost if Graphviz is missing or fails.
+    Only the file asked for is written. The DOT source is also saved, beside
+    ``path`` with suffix .gv, when asked (``keep_source=True``) or when Graphviz
+    is missing or fails, so that the work is never lost.
 
     Args:
         graph: a graphviz.Digraph (from draw_graph, draw_network, ...) or a Value (drawn with draw_graph).
         path: ending in .svg, .png, .pdf (rendered with dot) or .gv / .dot (the source only).
+        keep_source: also write the .gv source beside a rendered picture.
     Returns:
         The Path written.
     Raises:
@@ -77,8 +79,16 @@ def render(graph, path) -> Path:
     if not isinstance(graph, graphviz.Digraph):
         raise TypeError(f"render takes a graphviz.Digraph or a Value, got {type(graph).__name__}")
     path.parent.mkdir(parents=True, exist_ok=True)
-    source = path if FORMATS[suffix] is None else path.with_suffix(".gv")
-    source.write_text(graph.source, encoding="utf-8")
-    if FORMATS[suffix] is not None:
-        path.write_bytes(pipe(graph, FORMATS[suffix], saved=source))
+    if FORMATS[suffix] is None:
+        path.write_text(graph.source, encoding="utf-8")
+        return path
+    source = path.with_suffix(".gv")
+    if keep_source:
+        source.write_text(graph.source, encoding="utf-8")
+    try:
+        image = pipe(graph, FORMATS[suffix], saved=source)
+    except (GraphvizNotFound, graphviz.CalledProcessError):
+        source.write_text(graph.source, encoding="utf-8")  # the work is not lost
+        raise
+    path.write_bytes(image)
     return path

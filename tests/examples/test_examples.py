@@ -22,6 +22,14 @@ EXAMPLES = ROOT / "examples"
 SCRIPTS = sorted(p.name for p in EXAMPLES.glob("*.py") if not p.name.startswith("_"))
 TRAINING = {"blobs.py", "perceptron.py", "regression.py", "moons.py", "xor.py"}
 HAS_DOT = shutil.which("dot") is not None
+sys.path.insert(0, str(ROOT / "tests" / "viz"))
+from viz_helpers import check_chain_rule_dot, check_chain_rule_svg  # noqa: E402
+
+
+def check_chain_rule(picture: Path) -> int:
+    """The chain-rule sums of a graph picture the examples wrote (.svg with dot, .gv without)."""
+    text = picture.read_text(encoding="utf-8")
+    return check_chain_rule_svg(text) if picture.suffix == ".svg" else check_chain_rule_dot(text)
 
 
 def run(script, out, *args, path=None, timeout=120):
@@ -122,7 +130,29 @@ def test_every_example_is_tested():
 def test_worked_example_exact(tmp_path):
     stdout = run("worked_example.py", tmp_path)
     assert_worked_numbers(stdout)
-    assert_files(tmp_path, graph_file(tmp_path, "worked_example"))
+    assert_files(tmp_path, graph_file(tmp_path, "worked_example"), graph_file(tmp_path, "worked_example_after_step"))
+
+
+def test_worked_example_picture_shows_the_notes_state(tmp_path):
+    """The notes' weights, inputs and gradients (drawn before the step); every edge sum matches its box."""
+    run("worked_example.py", tmp_path)
+    picture = graph_file(tmp_path, "worked_example")
+    text = picture.read_text(encoding="utf-8")
+    fields = " ".join(re.findall(r">([^<]*)</text>", text)) if picture.suffix == ".svg" else text.replace(" | ", " ")
+    for shown in (
+        "x1 data 3 grad 4092.75",
+        "x2 data 5 grad 1004.25",
+        "w0 data 0.5 grad 736.5",  # W1[0][0] = 0.5 with dL/dW1[0][0] = 736.5, not the updated -0.2365
+        "w0 data 7 grad 1272",
+        "w1 data 0.5 grad 1517.5",
+        "loss data 9213.25 grad 1",
+        "grad 903.75",
+        "grad 3253.5",
+    ):
+        assert shown in fields, f"{shown!r} is not in {picture.name}"
+    assert "0.2365" not in fields
+    assert check_chain_rule(picture) >= 30
+    assert check_chain_rule(graph_file(tmp_path, "worked_example_after_step")) >= 30
 
 
 def test_xor(tmp_path):
@@ -135,6 +165,8 @@ def test_xor(tmp_path):
         assert re.search(rf"^{re.escape(point)}\t[\d.]+\t\[{quantized}\]$", stdout, re.M), stdout
     assert "cannot separate XOR" in stdout
     assert_files(tmp_path, graph_file(tmp_path, "xor_graph"), "xor_boundary.png")
+    assert check_chain_rule(graph_file(tmp_path, "xor_graph")) > 0
+    assert "sample [0, 1]: x1" in graph_file(tmp_path, "xor_graph").read_text(encoding="utf-8")
 
 
 @pytest.mark.parametrize("mode, epochs", [("stochastic", 5), ("minibatch", 5), ("batch", 20)])

@@ -6,9 +6,10 @@ import sys
 import time
 
 import pytest
-from viz_helpers import HAS_DOT, check_golden, needs_dot, shared, tanh_neuron
+from viz_helpers import HAS_DOT, check_chain_rule_dot, check_golden, needs_dot, shared, tanh_neuron
 
 import autodiff
+import nn
 import viz
 from autodiff import Value
 
@@ -238,3 +239,56 @@ def test_jupyter_display_gives_svg():
     o, _ = tanh_neuron()
     bundle = viz.draw_graph(o)._repr_mimebundle_(include=["image/svg+xml"])
     assert "<svg" in bundle["image/svg+xml"]
+
+
+# ---------------------------------------------------------------- numbers as the notes print them
+def test_numbers_are_the_shortest_form_up_to_six_digits():
+    fmt = viz.graph.fmt
+    assert [fmt(x) for x in (903.75, 1687.0, 3253.5, 9213.25, 196.5612128857)] == [
+        "903.75",
+        "1687",
+        "3253.5",
+        "9213.25",
+        "196.561",
+    ]
+    assert fmt(-1.4999999999999993) == "-1.5" and fmt(-0.0) == "0" and fmt(0.70710678, 4) == "0.7071"
+    x = Value(9213.25, label="x")
+    y = x * 903.75
+    y.backward()
+    source = viz.draw_graph(y, show_local_grads=True).source
+    assert "data 9213.25 | grad 903.75" in source and "∂out/∂x = 903.75" in source
+
+
+def test_subtracting_a_constant_reads_minus():
+    x = Value(3.0, label="x")
+    y = (x - 1) + 0.5
+    y.backward()
+    source = viz.draw_graph(y).source
+    assert 'label="− 1"' in source and 'label="+ 0.5"' in source
+    assert "+-" not in source
+
+
+# ---------------------------------------------------------------- the chain rule adds up on the picture
+def _mlp_loss():
+    model = nn.MLP(2, [3, 2], activation="tanh", seed=1)
+    x = [Value(0.5, label="x1"), Value(-2.0, label="x2")]
+    loss = nn.losses.cross_entropy(model(x), 1)
+    loss.backward()
+    return loss
+
+
+@pytest.mark.parametrize("make", [lambda: tanh_neuron()[0], lambda: shared()[0], _mlp_loss])
+def test_contributions_into_every_node_sum_to_its_grad(make):
+    root = make()
+    assert check_chain_rule_dot(viz.draw_graph(root, show_local_grads=True).source) > 0
+
+
+def test_the_sum_check_catches_a_picture_drawn_after_the_numbers_changed():
+    """The worked example's old bug: weights updated after backward, so the edges no longer add up."""
+    x = Value(3.0, label="x")
+    w = Value(0.5, label="w")
+    y = x * w + x * 2
+    y.backward()
+    w.data -= 0.1  # an optimizer step between backward and drawing
+    with pytest.raises(AssertionError, match="sum to"):
+        check_chain_rule_dot(viz.draw_graph(y, show_local_grads=True).source)

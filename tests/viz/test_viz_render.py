@@ -15,7 +15,11 @@ def test_render_each_format(tmp_path, suffix):
     out = viz.render(viz.draw_graph(o, show_local_grads=True), tmp_path / f"neuron{suffix}")
     assert out == tmp_path / f"neuron{suffix}"
     assert out.read_bytes().startswith(MAGIC[suffix])
-    assert (tmp_path / "neuron.gv").read_text(encoding="utf-8").startswith("digraph")
+    assert sorted(p.name for p in tmp_path.iterdir()) == [f"neuron{suffix}"]  # only the file asked for
+    # the source beside it only when asked
+    out = viz.render(viz.draw_graph(o, show_local_grads=True), tmp_path / f"kept{suffix}", keep_source=True)
+    assert out.read_bytes().startswith(MAGIC[suffix])
+    assert (tmp_path / "kept.gv").read_text(encoding="utf-8").startswith("digraph")
 
 
 @needs_dot

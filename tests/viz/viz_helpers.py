@@ -1,8 +1,10 @@
 """Helpers for the viz tests: small graphs, golden DOT files, the dot marker."""
 
 import os
+import re
 import shutil
 from pathlib import Path
+from xml.etree import ElementTree
 
 import pytest
 
@@ -46,3 +48,66 @@ def check_golden(name: str, source: str) -> None:
         path.write_text(source, encoding="utf-8")
     assert path.exists(), f"missing golden file {path}; run with UPDATE_GOLDEN=1 once and read it"
     assert source == path.read_text(encoding="utf-8"), f"DOT differs from {path} (UPDATE_GOLDEN=1 to accept)"
+
+
+# ---------------------------------------------------------------- the chain rule, read back from a picture
+_NUMBER = r"-?(?:\d+\.?\d*|\.\d+)(?:e[+-]?\d+)?|-?inf|nan"
+
+
+def _check_sums(grads: dict, contributions: dict) -> int:
+    """Assert each node's contributions sum to its grad (to the rounding shown); returns the nodes checked."""
+    checked = 0
+    for node, parts in contributions.items():
+        grad = grads.get(node)
+        if grad is None:  # "?" (a frame before the node is reached) or no grad shown
+            continue
+        # 6 significant digits: each shown number is within 5e-6 of its value, relatively.
+        tolerance = 1e-5 * (sum(abs(c) for c in parts) + abs(grad)) + 1e-12
+        assert abs(sum(parts) - grad) <= tolerance, (
+            f"the contributions on the edges out of {node} sum to {sum(parts)!r} but its box says grad {grad!r}: "
+            f"{parts}"
+        )
+        checked += 1
+    return checked
+
+
+def check_chain_rule_dot(source: str) -> int:
+    """In draw_graph DOT text: the contributions written on the edges leaving each Value sum to its grad.
+
+    Returns the number of Values checked (the test asserts it is not 0).
+    """
+    grads = {}
+    for node, label in re.findall(r'^\s*(v\d+) \[label="([^"]*)"', source, re.M):
+        found = re.search(rf"grad ({_NUMBER})\b", label)
+        if found:
+            grads[node] = float(found.group(1))
+    contributions = {}
+    for node, label in re.findall(r'^\s*(v\d+) -> op\d+ \[label="([^"]*)"', source, re.M):
+        found = re.search(rf"× \S+ = ({_NUMBER})$", label)
+        if found:
+            contributions.setdefault(node, []).append(float(found.group(1)))
+    return _check_sums(grads, contributions)
+
+
+def check_chain_rule_svg(svg: str) -> int:
+    """The same check on a rendered SVG (Graphviz writes each node and edge as a <g> with a <title>)."""
+    ns = {"s": "http://www.w3.org/2000/svg"}
+    root = ElementTree.fromstring(svg)
+    grads, contributions = {}, {}
+    for group in root.iter("{http://www.w3.org/2000/svg}g"):
+        title = group.find("s:title", ns)
+        texts = [t.text or "" for t in group.findall(".//s:text", ns)]
+        if title is None:
+            continue
+        kind, name = group.get("class"), title.text or ""
+        if kind == "node" and re.fullmatch(r"v\d+", name):
+            for text in texts:
+                found = re.match(rf"grad ({_NUMBER})\b", text.strip())
+                if found:
+                    grads[name] = float(found.group(1))
+        elif kind == "edge" and re.fullmatch(r"v\d+->op\d+", name):
+            for text in texts:
+                found = re.search(rf"× \S+ = ({_NUMBER})$", text.strip())
+                if found:
+                    contributions.setdefault(name.split("->")[0], []).append(float(found.group(1)))
+    return _check_sums(grads, contributions)
