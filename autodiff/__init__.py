@@ -11,13 +11,33 @@ Every op lives in one table (``autodiff.OPS``, see ops.py) with its forward
 and its local derivatives side by side; ``backward`` is one iterative pass in
 reverse topological order; the same derivative rules run on Values for
 higher-order gradients (``grad(grad(f))``).
+
+The modules import one way: ops (the table) <- checks, mode <- graph <- value
+<- functional <- extend <- gradcheck, testing.
 """
 
-from .functional import dot, dots, grad, hessian, log_softmax, logsumexp, softmax, sum, value_and_grad
+from .checks import as_float, is_real
+from .extend import add_method, apply, define_op
+from .functional import (
+    arctan2,
+    dot,
+    dots,
+    grad,
+    gradients,
+    hessian,
+    log_softmax,
+    logsumexp,
+    maximum,
+    minimum,
+    softmax,
+    sum,
+    value_and_grad,
+)
 from .gradcheck import GradcheckError, gradcheck, numeric_gradients
-from .graph import gradients, nodes, topological_order, zero_grad
-from .ops import NONZERO, OPS, POSITIVE, REAL, Domain, Op, define_op, get_op
-from .value import Scope, Value, apply, current_scope, is_grad_enabled, no_grad, scope
+from .graph import nodes, topological_order, zero_grad
+from .mode import Scope, current_scope, enable_grad, is_grad_enabled, no_grad, scope
+from .ops import NONZERO, OPS, POSITIVE, REAL, Domain, Op, get_op
+from .value import Value
 
 __all__ = [
     "Value",
@@ -27,6 +47,9 @@ __all__ = [
     "logsumexp",
     "softmax",
     "log_softmax",
+    "maximum",
+    "minimum",
+    "arctan2",
     "grad",
     "value_and_grad",
     "gradients",
@@ -35,6 +58,7 @@ __all__ = [
     "GradcheckError",
     "numeric_gradients",
     "no_grad",
+    "enable_grad",
     "is_grad_enabled",
     "scope",
     "Scope",
@@ -51,5 +75,8 @@ __all__ = [
     "define_op",
     "get_op",
     "apply",
+    "add_method",
+    "as_float",
+    "is_real",
 ]
-__version__ = "0.1.0"
+__version__ = "0.2.0"

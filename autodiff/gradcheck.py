@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from .graph import gradients
-from .value import Value, _as_float
+from .checks import as_float
+from .functional import gradients
+from .value import Value
 
 __all__ = ["GradcheckError", "gradcheck", "numeric_gradients"]
 
@@ -15,7 +16,7 @@ class GradcheckError(AssertionError):
 def _evaluate(f, xs) -> float:
     # Not under no_grad: f may compute gradients itself (a first derivative, for second-order checks).
     out = f(*[Value(x) for x in xs])
-    return out.data if isinstance(out, Value) else _as_float(out, "f's result")
+    return out.data if isinstance(out, Value) else as_float(out, "f's result")
 
 
 def numeric_gradients(f, xs, eps=1e-6) -> list:
@@ -48,7 +49,7 @@ def gradcheck(f, *inputs, eps=1e-6, atol=1e-5, rtol=1e-3) -> bool:
         >>> gradcheck(lambda x, y: x * y.tanh(), 0.5, -1.5)
         True
     """
-    xs = [_as_float(x.data if isinstance(x, Value) else x, f"input {i}") for i, x in enumerate(inputs)]
+    xs = [as_float(x.data if isinstance(x, Value) else x, f"input {i}") for i, x in enumerate(inputs)]
     values = [Value(x) for x in xs]
     out = f(*values)
     if not isinstance(out, Value):

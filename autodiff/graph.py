@@ -1,27 +1,44 @@
-"""Walking the graph: topological order, backward, gradients. No recursion anywhere.
+"""Walking the graph: topological order and the reverse pass. No recursion anywhere.
 
 Each node has a scratch slot ``_acc`` where one pass sums the gradient flowing
 into it. A pass first zeroes the scratch of every node it will visit, so passes
 never see each other's leftovers: that is why a second ``backward()`` adds
 exactly the same gradients again (micrograd's x*x*x doubles wrongly because its
-intermediate grads leak from one call into the next).
+intermediate grads leak from one call into the next). Passes hold one lock, so
+two threads backpropagating through shared parameters get exactly what running
+one after the other gives.
+
+A node's inputs are read with ``inputs_of`` everywhere except the two hot loops
+below, which know that a one-input node keeps its input bare (see value.py).
 """
 
 from __future__ import annotations
 
 import math
+import threading
+from collections.abc import Sequence
 from operator import attrgetter
+from typing import Any
 
-from .ops import DOT as _DOT
+from .checks import as_float
+from .mode import enable_grad
 
-__all__ = ["nodes", "topological_order", "backward", "gradients", "zero_grad"]
-
+__all__ = ["nodes", "topological_order", "inputs_of", "backward", "zero_grad", "reverse_pass", "reverse_pass_on_values"]
 
 _by_creation = attrgetter("_order")
 _get_acc = attrgetter("_acc")
+# One pass at a time: the scratch slots are shared by every graph a node belongs to.
+# Re-entrant, since a rule run on Values (higher order) may itself start a pass.
+_PASS_LOCK = threading.RLock()
 
 
-def nodes(root, limit: int | None = None) -> set:
+def inputs_of(node: Any) -> tuple:
+    """The Values ``node`` was computed from, in order (a Value used twice appears twice)."""
+    parents = node._parents
+    return parents if type(parents) is tuple else (parents,)
+
+
+def nodes(root: Any, limit: int | None = None) -> set:
     """Every Value that ``root`` depends on, ``root`` included (an iterative walk).
 
     With ``limit``, the walk stops as soon as it has found more than ``limit``
@@ -30,22 +47,16 @@ def nodes(root, limit: int | None = None) -> set:
     seen = {root}
     stack = [root]
     while stack:
-        parents = stack.pop()._parents
-        if type(parents) is not tuple:  # a one-input node keeps its input bare (see value._make)
-            if parents not in seen:
-                seen.add(parents)
-                stack.append(parents)
-        else:
-            for parent in parents:
-                if parent not in seen:
-                    seen.add(parent)
-                    stack.append(parent)
+        for parent in inputs_of(stack.pop()):
+            if parent not in seen:
+                seen.add(parent)
+                stack.append(parent)
         if limit is not None and len(seen) > limit:
             break
     return seen
 
 
-def topological_order(root) -> list:
+def topological_order(root: Any) -> list:
     """The graph of ``root`` with every node after its inputs (``root`` last).
 
     Values are numbered as they are created and an op's inputs exist before its
@@ -54,13 +65,7 @@ def topological_order(root) -> list:
     return sorted(nodes(root), key=_by_creation)
 
 
-def _seed(grad) -> float:
-    from .value import _as_float
-
-    return _as_float(grad, "the backward seed grad")
-
-
-def _backward_plan(root) -> tuple[list, list]:
+def _backward_plan(root: Any) -> tuple[list, list]:
     """``root``'s graph for a reverse pass: (ops, leaves), every ``_acc`` set to 0.0.
 
     ``ops`` are the nodes made by an op, oldest first (a topological order:
@@ -77,7 +82,9 @@ def _backward_plan(root) -> tuple[list, list]:
     root._pass = mark
     if root._op is None:
         return [], [root]
-    ops, leaves, stack = [], [], [root]
+    ops: list = []
+    leaves: list = []
+    stack = [root]
     add_op = ops.append
     while stack:
         node = stack.pop()
@@ -103,132 +110,100 @@ def _backward_plan(root) -> tuple[list, list]:
     return ops, leaves
 
 
-def _reverse_pass(root, seed: float, into_grad: bool) -> None:
+def reverse_pass(root: Any, seed: float, into_grad: bool, wrt: Sequence[Any] = ()) -> list:
     """Sum d(root)/d(node) * seed into ``node._acc`` for every node of ``root``'s graph.
 
     Walking the op nodes newest first, a node's ``_acc`` is final when we reach
-    it (everything that uses it is newer), so that is when it is added to
-    ``node.grad`` (if ``into_grad``) and passed on to the node's inputs through
-    the op's local derivatives.
+    it (everything that uses it is newer), so that is when it is passed on to
+    the node's inputs through the op's local derivatives. With ``into_grad``
+    the sums are then added to every ``node.grad``, only once the whole pass
+    has succeeded: a failed pass changes no ``.grad``. Returns the sums for the
+    nodes ``wrt`` (0.0 for one outside the graph).
     """
-    ops, leaves = _backward_plan(root)
-    root._acc = seed
-    isfinite = math.isfinite
-    node = None
-    try:
-        for node in reversed(ops):
-            grad = node._acc
-            if not isfinite(grad):
+    with _PASS_LOCK:
+        for x in wrt:
+            x._acc = 0.0
+        ops, leaves = _backward_plan(root)
+        root._acc = seed
+        isfinite = math.isfinite
+        node = None
+        try:
+            for node in reversed(ops):
+                grad = node._acc
+                if not isfinite(grad):
+                    raise OverflowError(
+                        f"the gradient reaching this node is {grad!r}; the graph's values are too large for floats"
+                    )
+                if grad == 0.0:
+                    continue  # nothing flows back through this node
+                parents = node._parents
+                op = node._op
+                if type(parents) is not tuple:  # one input, kept bare (see value.py)
+                    parents._acc += grad * op.derivative(parents.data, node.data, node._arg)
+                elif op.backprop is not None:
+                    op.backprop(parents, node.data, node._arg, grad)
+                else:
+                    shares = op.partials([p.data for p in parents], node.data, node._arg)
+                    for parent, local in zip(parents, shares):
+                        parent._acc += grad * local
+            # A sum of finite shares can still overflow. (Their total is finite when they all are, so
+            # that one C-speed sum is the check, unless the total itself overflows: then look closer.)
+            if not isfinite(sum(map(_get_acc, leaves))) and not all(map(isfinite, map(_get_acc, leaves))):
+                node = next(leaf for leaf in leaves if not isfinite(leaf._acc))
                 raise OverflowError(
-                    f"the gradient reaching this node is {grad!r}; the graph's values are too large for floats"
+                    f"the gradient reaching this leaf is {node._acc!r}; the graph's values are too large for floats"
                 )
-            if into_grad:
-                node.grad += grad
-            if grad == 0.0:
-                continue  # nothing flows back through this node
-            parents = node._parents
-            if type(parents) is not tuple:  # one input, kept bare (see value._make)
-                parents._acc += grad * node._op.derivative1(parents.data, node.data, node._arg)
-            elif node._op is _DOT:
-                # the dot op's rule (ops._dot_partials: d/dw_i = x_i, d/dx_i = w_i, d/db = 1)
-                # written out here, without building the partials tuple: networks are mostly dots
-                n = len(parents) // 2
-                for w, x in zip(parents[:n], parents[n : 2 * n]):
-                    w._acc += grad * x.data
-                    x._acc += grad * w.data
-                if len(parents) % 2:
-                    parents[-1]._acc += grad
-            else:
-                locals_ = node._op.partials([p.data for p in parents], node.data, node._arg)
-                for parent, local in zip(parents, locals_):
-                    parent._acc += grad * local
-        # A sum of finite shares can still overflow. (Their total is finite when they all are, so
-        # that one C-speed sum is the check, unless the total itself overflows: then look closer.)
-        if not isfinite(sum(map(_get_acc, leaves))) and not all(map(isfinite, map(_get_acc, leaves))):
-            node = next(leaf for leaf in leaves if not isfinite(leaf._acc))
-            raise OverflowError(
-                f"the gradient reaching this leaf is {node._acc!r}; the graph's values are too large for floats"
-            )
-    except (ArithmeticError, ValueError) as error:
-        raise type(error)(f"backward through {_describe(node)}: {error}") from error
-    if into_grad:
-        for node in leaves:
-            node.grad += node._acc
+        except (ArithmeticError, ValueError) as error:
+            raise type(error)(f"backward through {_describe(node)}: {error}") from error
+        if into_grad:
+            for node in ops:
+                node.grad += node._acc
+            for node in leaves:
+                node.grad += node._acc
+        return [x._acc for x in wrt]
 
 
-def _describe(node) -> str:
+def _describe(node: Any) -> str:
     if node is None or node._op is None:
         return "a leaf"
-    inputs = ", ".join(f"{p.data!r}" for p in node.parents[:4])
-    more = ", ..." if len(node.parents) > 4 else ""
+    parents = inputs_of(node)
+    inputs = ", ".join(f"{p.data!r}" for p in parents[:4])
+    more = ", ..." if len(parents) > 4 else ""
     return f"{node._op.name}({inputs}{more})"
 
 
-def backward(root, grad=1.0) -> None:
+def backward(root: Any, grad: Any = 1.0) -> None:
     """Add d(root)/d(node) * grad to ``node.grad`` for every node of ``root``'s graph."""
-    seed = grad if type(grad) is float and math.isfinite(grad) else _seed(grad)  # (the usual 1.0: no call)
-    _reverse_pass(root, seed, into_grad=True)
+    seed = grad if type(grad) is float and math.isfinite(grad) else as_float(grad, "the backward seed grad")
+    reverse_pass(root, seed, into_grad=True)
 
 
-def zero_grad(root) -> None:
+def zero_grad(root: Any) -> None:
     """Set ``grad`` to 0.0 on every node of ``root``'s graph."""
     for node in nodes(root):
         node.grad = 0.0
 
 
-def gradients(output, inputs, create_graph: bool = False) -> list:
-    """d(output)/d(x) for each x in ``inputs``, without touching any ``.grad``.
-
-    Args:
-        output: a Value.
-        inputs: Values; one that ``output`` does not depend on gets 0.0.
-        create_graph: if True the gradients are Values with graphs of their own,
-            so they can be differentiated again (higher-order derivatives).
-    Returns:
-        A list of floats (or of Values, with create_graph).
-
-    Example:
-        >>> from autodiff import Value, gradients
-        >>> x = Value(3.0)
-        >>> gradients(x * x, [x])
-        [6.0]
-    """
-    from .value import Value
-
-    inputs = list(inputs)
-    for x in inputs:
-        if not isinstance(x, Value):
-            raise TypeError(f"gradients: inputs must be Values, got {type(x).__name__}: {x!r}")
-    if not isinstance(output, Value):
-        raise TypeError(f"gradients: output must be a Value, got {type(output).__name__}: {output!r}")
-    for x in inputs:
-        x._acc = 0.0  # inputs outside the graph keep this 0.0
-    if create_graph:
-        _reverse_pass_on_values(output)
-    else:
-        _reverse_pass(output, 1.0, into_grad=False)
-    return [x._acc for x in inputs]
+def _is_zero(x: Any) -> bool:
+    return type(x) is float and x == 0.0
 
 
-def _reverse_pass_on_values(root) -> None:
-    """Like ``_reverse_pass`` but with the rules run on Values, recording a graph of the gradients."""
-    from .value import _MODE, _Mode
-
-    token = _MODE.set(_Mode(True, _MODE.get().scope))  # the gradient graph must be recorded
-    try:
+def reverse_pass_on_values(root: Any, wrt: Sequence[Any]) -> list:
+    """Like ``reverse_pass`` (seed 1, for ``wrt``) but with the rules run on Values: the
+    gradients are Values with graphs of their own (or 0.0 where nothing flows)."""
+    with _PASS_LOCK, enable_grad():  # the gradient graph must be recorded, even inside no_grad
+        for x in wrt:
+            x._acc = 0.0
         ops, _ = _backward_plan(root)
         root._acc = 1.0
         for node in reversed(ops):
             grad = node._acc
-            if type(grad) is float and grad == 0.0:
+            if _is_zero(grad):
                 continue
-            parents = node.parents
-            for parent, local in zip(parents, node._op.partials(parents, node, node._arg)):
-                if type(local) is float and local == 0.0:
+            parents = inputs_of(node)
+            for parent, local in zip(parents, node._op.local_grads(parents, node, node._arg)):
+                if _is_zero(local):
                     continue
                 contribution = grad * local
-                parent._acc = (
-                    contribution if type(parent._acc) is float and parent._acc == 0.0 else parent._acc + contribution
-                )
-    finally:
-        _MODE.reset(token)
+                parent._acc = contribution if _is_zero(parent._acc) else parent._acc + contribution
+        return [x._acc for x in wrt]

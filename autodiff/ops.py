@@ -1,20 +1,25 @@
 """The op table: every primitive, with its forward and its local derivatives side by side.
 
-An op's ``forward(xs, arg)`` takes a tuple of floats (and the op's argument,
-e.g. an exponent) and returns a float, raising a clear error outside its
-domain. (A result that is not finite, like 1e200 * 1e200, is refused in one
-place for every op: where a node is made, ``value._make``.) Its
-``partials(xs, out, arg)`` returns d(out)/d(x_i) for every input. A one-input
-op is written on a bare input instead (``forward1``, ``derivative1``; see
-``Op.one_input``), and its tuple forms are made from those.
-Partials are written with arithmetic that works on floats AND on Values:
-``backward`` runs them on floats (fast), and ``gradients(create_graph=True)``
-runs the very same rules on Values, which is how higher-order derivatives
-come for free.
+A one-input op has ``forward(x, arg)`` and ``derivative(x, out, arg)``; any
+other op has ``forward(xs, arg)`` and ``partials(xs, out, arg)`` (one
+d(out)/d(x_i) per input). ``arg`` is the op's own constant (an exponent, a
+slope), ``out`` the forward's result. Generic callers use
+``op.evaluate(xs, arg)`` and ``op.local_grads(xs, out, arg)`` for any arity.
+
+Each rule is written once, with the arithmetic operators and the math
+functions of this module (``exp``, ``log``, ``where``, ...), which dispatch on
+their operand: a float goes to ``math``, a NumPy array to NumPy, a Value to
+its own methods. So the same rule runs on floats (a fast backward), on Values
+(``gradients(create_graph=True)``: higher-order derivatives) and on arrays (a
+compiled graph replayed over a batch). Forwards refuse inputs outside their
+domain with a clear error; a result that is not finite (1e200 * 1e200) is
+refused where a node is made, for every op at once.
 
 Each op also declares its ``domains``: where each input is valid and smooth.
 The Hypothesis strategies in ``autodiff.testing`` sample from them, and the
 tests enumerate ``OPS``, so a new op is gradient-checked the day it is added.
+
+This module imports nothing else of the package: everything else builds on it.
 """
 
 from __future__ import annotations
@@ -23,8 +28,36 @@ import math
 import operator
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
-__all__ = ["Domain", "Op", "OPS", "REAL", "POSITIVE", "NONZERO", "define_op", "get_op"]
+import numpy as np
+
+__all__ = [
+    "Domain",
+    "Op",
+    "OPS",
+    "REAL",
+    "POSITIVE",
+    "NONZERO",
+    "get_op",
+    "register",
+    "exp",
+    "log",
+    "sqrt",
+    "sin",
+    "cos",
+    "tan",
+    "tanh",
+    "arcsin",
+    "arccos",
+    "arctan",
+    "arctan2",
+    "log1p",
+    "expm1",
+    "sigmoid",
+    "softplus",
+    "where",
+]
 
 
 @dataclass(frozen=True)
@@ -49,117 +82,96 @@ POSITIVE = Domain(low=0.0, text="x > 0")
 NONZERO = Domain(avoid=(0.0,), text="x != 0")
 KINK_AT_ZERO = Domain(avoid=(0.0,), text="any real number (not differentiable at 0)")
 
+Rule = Callable[..., Any]
+
 
 class Op:
     """One primitive of the table. Calling it on inputs builds a node.
 
-    Attributes:
-        name: the table key and the Value method name ("tanh").
+    Args:
+        name: the table key and, for one-input ops, the Value method name ("tanh").
         symbol: how drawings show it ("tanh", "+", "×").
         arity: number of inputs, or None for an n-ary op (one node for any count).
-        forward: (xs, arg) -> float, on plain floats; raises outside the domain.
-        partials: (xs, out, arg) -> sequence of d(out)/d(x_i); floats or Values.
+        forward: one input: (x, arg) -> out; else (xs, arg) -> out. Raises outside the domain.
+        rule: one input: derivative(x, out, arg) -> d(out)/dx; else partials(xs, out, arg)
+            -> one d(out)/d(x_i) per input. Floats, Values or arrays, with this module's functions.
         domains: one Domain per input (n-ary ops: one Domain for all inputs).
         sample_args: arguments the tests try (None: the op takes no argument).
-        forward1, derivative1: for a one-input op, the same rules on a bare input:
-            forward1(x, arg) -> float and derivative1(x, out, arg) -> d(out)/dx. Most
-            nodes have one input, so Value's methods and backward call these (no
-            tuple either way); build such an op with ``Op.one_input``.
+        backprop: optional, for n-ary ops: backprop(parents, out, arg, grad) adds each input's
+            share of ``grad`` to ``parent._acc`` (the backward walk's scratch) without building
+            the partials tuple: the same rule as ``partials``, fused for the hottest op (dot).
+        doc: one line for people.
     """
 
-    __slots__ = (
-        "name",
-        "symbol",
-        "arity",
-        "forward",
-        "partials",
-        "domains",
-        "sample_args",
-        "doc",
-        "forward1",
-        "derivative1",
-    )
+    __slots__ = ("name", "symbol", "arity", "forward", "derivative", "partials", "backprop", "domains")
+    __slots__ += ("sample_args", "doc")
 
-    def __init__(self, name, symbol, arity, forward, partials, domains, sample_args=None, doc=""):
+    def __init__(
+        self,
+        name: str,
+        symbol: str,
+        arity: int | None,
+        forward: Rule,
+        rule: Rule,
+        domains: Sequence[Domain],
+        sample_args: Sequence[Any] | None = None,
+        backprop: Rule | None = None,
+        doc: str = "",
+    ):
         self.name = name
         self.symbol = symbol
         self.arity = arity
         self.forward = forward
-        self.partials = partials
+        # The one stored rule, under the name its shape has.
+        self.derivative: Rule | None = rule if arity == 1 else None
+        self.partials: Rule | None = None if arity == 1 else rule
+        self.backprop = backprop
         self.domains = tuple(domains)
-        self.sample_args = sample_args
-        self.doc = doc
-        self.forward1 = self.derivative1 = None
-        if arity == 1:  # the bare-input rules, from the tuple ones (Op.one_input passes them directly)
-            self.forward1 = lambda x, arg: forward((x,), arg)
-            self.derivative1 = lambda x, out, arg: partials((x,), out, arg)[0]
+        self.sample_args = None if sample_args is None else tuple(sample_args)
+        self.doc = doc or (forward.__doc__ or "").strip()
 
-    @classmethod
-    def one_input(cls, name, symbol, forward1, derivative1, domain, sample_args=None, doc="") -> Op:
-        """A one-input op from its rules on a bare input (see ``forward1``, ``derivative1``)."""
-        op = cls(
-            name,
-            symbol,
-            1,
-            lambda xs, arg: forward1(xs[0], arg),
-            lambda xs, out, arg: (derivative1(xs[0], out, arg),),
-            (domain,),
-            sample_args,
-            doc,
-        )
-        op.forward1, op.derivative1 = forward1, derivative1
-        return op
+    def evaluate(self, xs: Sequence[Any], arg: Any = None) -> Any:
+        """The forward on a sequence of inputs, for any arity."""
+        return self.forward(xs[0], arg) if self.arity == 1 else self.forward(xs, arg)
 
-    def describe(self, arg=None) -> str:
+    def local_grads(self, xs: Sequence[Any], out: Any, arg: Any = None) -> tuple:
+        """d(out)/d(x_i) for every input, as a tuple, for any arity."""
+        if self.arity == 1:
+            return (self.derivative(xs[0], out, arg),)  # type: ignore[misc]
+        return tuple(self.partials(xs, out, arg))  # type: ignore[misc]
+
+    def describe(self, arg: Any = None) -> str:
         """The op's symbol with its argument, for drawings: "**2", "leaky_relu(0.1)"."""
         if arg is None:
             return self.symbol
-        if self.name in ("pow", "add_const", "mul_const", "div_const"):
+        if self.name in ("pow", "add_const", "mul_const", "div_const", "rpow_const"):
             return f"{self.symbol}{_short(arg)}"
         return f"{self.symbol}({_short(arg)})"
 
     def domain_of(self, i: int) -> Domain:
         return self.domains[0] if self.arity is None else self.domains[i]
 
-    def __call__(self, *inputs, arg=None):
+    def __call__(self, *inputs: Any, arg: Any = None) -> Any:
         """Apply the op to Values or numbers; returns a new Value."""
-        from .value import apply
+        # Values are built above this module (value.py imports ops), so the builder is
+        # looked up when an op is called, never when the table is imported.
+        from .extend import apply
 
         return apply(self, inputs, arg)
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         return f"<op {self.name}>"
 
 
-def _short(number) -> str:
+def _short(number: Any) -> str:
     return f"{number:g}" if isinstance(number, float) else str(number)
-
-
-# Functions that work on floats and on Values, for writing derivative rules once.
-def _exp(x):
-    return math.exp(x) if type(x) is float else x.exp()
-
-
-def _log(x):
-    return math.log(x) if type(x) is float else x.log()
-
-
-def _sin(x):
-    return math.sin(x) if type(x) is float else x.sin()
-
-
-def _cos(x):
-    return math.cos(x) if type(x) is float else x.cos()
-
-
-def _sigmoid(x):
-    return _sigmoid_forward(x, None) if type(x) is float else x.sigmoid()
 
 
 OPS: dict[str, Op] = {}
 
 
-def _register(op: Op) -> Op:
+def register(op: Op) -> Op:
+    """Add ``op`` to the table; ValueError if the name is taken."""
     if op.name in OPS:
         raise ValueError(f"an op named {op.name!r} exists already: {OPS[op.name]!r}")
     OPS[op.name] = op
@@ -174,90 +186,290 @@ def get_op(name: str) -> Op:
         raise KeyError(f"no op named {name!r}; known ops: {', '.join(sorted(OPS))}") from None
 
 
+# ---------------------------------------------------------------- the functions rules are written with
+# Each takes a float, a NumPy array or a Value (then it calls the Value's method of the same op).
+# On floats and arrays they refuse inputs outside the domain with the op's own message; on arrays
+# the first offending value is named.
+_ndarray = np.ndarray
+
+
+def _refuse(bad: Any, x: Any, message: Callable[[Any], str], error: type = ValueError) -> None:
+    """Raise ``error(message(first bad x))`` if any element of the boolean array ``bad`` is set."""
+    if bad.any():
+        raise error(message(np.broadcast_to(x, bad.shape)[bad].flat[0].item()))
+
+
+def where(condition: Any, if_true: Any, if_false: Any) -> Any:
+    """``if_true`` where ``condition`` holds, else ``if_false``: a kink, on floats, Values or arrays."""
+    if condition is True:  # a comparison of floats (or of a Value's data) gives a bool
+        return if_true
+    if condition is False:
+        return if_false
+    return np.where(condition, if_true, if_false)
+
+
+def exp(x: Any, arg: Any = None) -> Any:
+    """e ** x"""
+    if type(x) is float:
+        try:
+            return math.exp(x)
+        except OverflowError:
+            raise OverflowError(f"exp overflowed: exp({x!r}) is larger than the largest float (x > 709.78)") from None
+    return np.exp(x) if type(x) is _ndarray else x.exp()
+
+
+def _log_message(x: Any) -> str:
+    return f"log: input must be > 0, got {x!r}"
+
+
+def log(x: Any, arg: Any = None) -> Any:
+    """natural logarithm, x > 0"""
+    if type(x) is float:
+        if x <= 0:
+            raise ValueError(_log_message(x))
+        return math.log(x)
+    if type(x) is _ndarray:
+        _refuse(x <= 0, x, _log_message)
+        return np.log(x)
+    return x.log()
+
+
+def _sqrt_message(x: Any) -> str:
+    return f"sqrt: input must be >= 0, got {x!r}"
+
+
+def sqrt(x: Any, arg: Any = None) -> Any:
+    """square root, x >= 0"""
+    if type(x) is float:
+        if x < 0:
+            raise ValueError(_sqrt_message(x))
+        return math.sqrt(x)
+    if type(x) is _ndarray:
+        _refuse(x < 0, x, _sqrt_message)
+        return np.sqrt(x)
+    return x.sqrt()
+
+
+def sin(x: Any, arg: Any = None) -> Any:
+    """sine"""
+    return math.sin(x) if type(x) is float else np.sin(x) if type(x) is _ndarray else x.sin()
+
+
+def cos(x: Any, arg: Any = None) -> Any:
+    """cosine"""
+    return math.cos(x) if type(x) is float else np.cos(x) if type(x) is _ndarray else x.cos()
+
+
+def tan(x: Any, arg: Any = None) -> Any:
+    """tangent"""
+    return math.tan(x) if type(x) is float else np.tan(x) if type(x) is _ndarray else x.tan()
+
+
+def tanh(x: Any, arg: Any = None) -> Any:
+    """hyperbolic tangent (never overflows)"""
+    return math.tanh(x) if type(x) is float else np.tanh(x) if type(x) is _ndarray else x.tanh()
+
+
+def _unit_interval_message(name: str) -> Callable[[Any], str]:
+    return lambda x: f"{name}: input must be in [-1, 1], got {x!r}"
+
+
+_arcsin_message, _arccos_message = _unit_interval_message("arcsin"), _unit_interval_message("arccos")
+
+
+def arcsin(x: Any, arg: Any = None) -> Any:
+    """inverse sine, -1 <= x <= 1"""
+    if type(x) is float:
+        if not -1.0 <= x <= 1.0:
+            raise ValueError(_arcsin_message(x))
+        return math.asin(x)
+    if type(x) is _ndarray:
+        _refuse(np.abs(x) > 1.0, x, _arcsin_message)
+        return np.arcsin(x)
+    return x.arcsin()
+
+
+def arccos(x: Any, arg: Any = None) -> Any:
+    """inverse cosine, -1 <= x <= 1"""
+    if type(x) is float:
+        if not -1.0 <= x <= 1.0:
+            raise ValueError(_arccos_message(x))
+        return math.acos(x)
+    if type(x) is _ndarray:
+        _refuse(np.abs(x) > 1.0, x, _arccos_message)
+        return np.arccos(x)
+    return x.arccos()
+
+
+def arctan(x: Any, arg: Any = None) -> Any:
+    """inverse tangent"""
+    return math.atan(x) if type(x) is float else np.arctan(x) if type(x) is _ndarray else x.arctan()
+
+
+def arctan2(y: Any, x: Any) -> Any:
+    """the angle of the point (x, y), in (-pi, pi]"""
+    if type(y) is float and type(x) is float:
+        return math.atan2(y, x)
+    if type(y) is _ndarray or type(x) is _ndarray:
+        return np.arctan2(y, x)
+    return ARCTAN2(y, x)
+
+
+def _log1p_message(x: Any) -> str:
+    return f"log1p: input must be > -1, got {x!r}"
+
+
+def log1p(x: Any, arg: Any = None) -> Any:
+    """log(1 + x), accurate for small x; x > -1"""
+    if type(x) is float:
+        if x <= -1.0:
+            raise ValueError(_log1p_message(x))
+        return math.log1p(x)
+    if type(x) is _ndarray:
+        _refuse(x <= -1.0, x, _log1p_message)
+        return np.log1p(x)
+    return x.log1p()
+
+
+def expm1(x: Any, arg: Any = None) -> Any:
+    """e ** x - 1, accurate for small x"""
+    if type(x) is float:
+        try:
+            return math.expm1(x)
+        except OverflowError:
+            raise OverflowError(f"expm1 overflowed: expm1({x!r}) is larger than the largest float") from None
+    return np.expm1(x) if type(x) is _ndarray else x.expm1()
+
+
+def sigmoid(x: Any, arg: Any = None) -> Any:
+    """1 / (1 + e**-x), computed so that it never overflows"""
+    if type(x) is float:
+        if x >= 0:
+            return 1.0 / (1.0 + math.exp(-x))
+        z = math.exp(x)  # x < 0: exp(x) < 1, no overflow
+        return z / (1.0 + z)
+    if type(x) is _ndarray:
+        z = np.exp(-np.abs(x))  # <= 1: never overflows
+        return np.where(x >= 0, 1.0 / (1.0 + z), z / (1.0 + z))
+    return x.sigmoid()
+
+
+def softplus(x: Any, arg: Any = None) -> Any:
+    """log(1 + e**x), as max(x, 0) + log1p(e**-|x|) so that it never overflows"""
+    if type(x) is float:
+        return max(x, 0.0) + math.log1p(math.exp(-abs(x)))
+    if type(x) is _ndarray:
+        return np.maximum(x, 0.0) + np.log1p(np.exp(-np.abs(x)))
+    return x.softplus()
+
+
+def _fsum(xs: Sequence[Any]) -> Any:
+    """x_1 + ... + x_n, correctly rounded on floats (any order gives the same result)."""
+    if type(xs[0]) is _ndarray:
+        return np.sum(xs, axis=0)
+    return math.fsum(xs) if len(xs) > 2 else sum(xs)
+
+
+def _refuse_zero_divisor(x: Any, y: Any) -> None:
+    if type(y) is _ndarray or type(x) is _ndarray:
+        bad = np.broadcast_to(y == 0, np.broadcast(x, y).shape)
+        if bad.any():
+            i = np.flatnonzero(bad)[0]
+            first_x, first_y = np.broadcast_to(x, bad.shape).flat[i], np.broadcast_to(y, bad.shape).flat[i]
+            raise ZeroDivisionError(f"div: division by zero ({first_x.item()!r} / {first_y.item()!r})")
+    elif y == 0:
+        raise ZeroDivisionError(f"div: division by zero ({x!r} / {y!r})")
+
+
 # ---------------------------------------------------------------- arithmetic
-def _add_forward(xs, arg):
+def _add_forward(xs: Sequence[Any], arg: Any) -> Any:
     """x + y"""
     return xs[0] + xs[1]
 
 
-ADD = _register(Op("add", "+", 2, _add_forward, lambda xs, out, arg: (1.0, 1.0), (REAL, REAL)))
+ADD = register(Op("add", "+", 2, _add_forward, lambda xs, out, arg: (1.0, 1.0), (REAL, REAL)))
 
 
-def _sub_forward(xs, arg):
+def _sub_forward(xs: Sequence[Any], arg: Any) -> Any:
     """x - y"""
     return xs[0] - xs[1]
 
 
-SUB = _register(Op("sub", "−", 2, _sub_forward, lambda xs, out, arg: (1.0, -1.0), (REAL, REAL)))
+SUB = register(Op("sub", "−", 2, _sub_forward, lambda xs, out, arg: (1.0, -1.0), (REAL, REAL)))
 
 
-def _mul_forward(xs, arg):
+def _mul_forward(xs: Sequence[Any], arg: Any) -> Any:
     """x * y"""
     return xs[0] * xs[1]
 
 
 # d(xy)/dx = y, d(xy)/dy = x: the product rule.
-MUL = _register(Op("mul", "×", 2, _mul_forward, lambda xs, out, arg: (xs[1], xs[0]), (REAL, REAL)))
+MUL = register(Op("mul", "×", 2, _mul_forward, lambda xs, out, arg: (xs[1], xs[0]), (REAL, REAL)))
 
 
-# x + c and x * c with a plain number c keep c as the op's argument instead of
-# making a leaf Value for it: one node instead of two on the hottest path.
-def _add_const_forward(x, arg):
+# x + c, x * c and x / c with a plain number c keep c as the op's argument instead of
+# making a leaf Value for it: one node instead of two on the hottest path, and no leaf
+# whose (unasked) gradient could overflow.
+def _add_const_forward(x: Any, arg: Any) -> Any:
     """x + c for a constant c (the op's argument)"""
     return x + arg
 
 
-ADD_CONST = _register(
-    Op.one_input("add_const", "+", _add_const_forward, lambda x, out, arg: 1.0, REAL, sample_args=(0.5, -2.0))
+ADD_CONST = register(
+    Op("add_const", "+", 1, _add_const_forward, lambda x, out, arg: 1.0, (REAL,), sample_args=(0.5, -2.0))
 )
 
 
-def _mul_const_forward(x, arg):
+def _mul_const_forward(x: Any, arg: Any) -> Any:
     """x * c for a constant c (the op's argument)"""
     return x * arg
 
 
-MUL_CONST = _register(
-    Op.one_input("mul_const", "×", _mul_const_forward, lambda x, out, arg: arg, REAL, sample_args=(3.0, -0.5))
+MUL_CONST = register(
+    Op("mul_const", "×", 1, _mul_const_forward, lambda x, out, arg: arg, (REAL,), sample_args=(3.0, -0.5))
 )
 
 
-def _div_forward(xs, arg):
+def _div_forward(xs: Sequence[Any], arg: Any) -> Any:
     """x / y"""
     x, y = xs
-    if y == 0:
-        raise ZeroDivisionError(f"div: division by zero ({x!r} / {y!r})")
+    _refuse_zero_divisor(x, y)
     return x / y
 
 
 # d(x/y)/dx = 1/y, d(x/y)/dy = -x/y**2
-DIV = _register(
+DIV = register(
     Op("div", "÷", 2, _div_forward, lambda xs, out, arg: (1.0 / xs[1], -xs[0] / (xs[1] * xs[1])), (REAL, NONZERO))
 )
 
 
-def _div_const_forward(x, arg):
+def _div_const_forward(x: Any, arg: Any) -> Any:
     """x / c for a constant c (the op's argument): a mean's division by n makes no leaf for n"""
-    if arg == 0:
-        raise ZeroDivisionError(f"div: division by zero ({x!r} / {arg!r})")
+    _refuse_zero_divisor(x, arg)
     return x / arg
 
 
-DIV_CONST = _register(
-    Op.one_input("div_const", "÷", _div_const_forward, lambda x, out, arg: 1.0 / arg, REAL, sample_args=(2.0, -0.5, 3))
+DIV_CONST = register(
+    Op("div_const", "÷", 1, _div_const_forward, lambda x, out, arg: 1.0 / arg, (REAL,), sample_args=(2.0, -0.5, 3))
 )
 
 
-def _neg_forward(x, arg):
+def _neg_forward(x: Any, arg: Any) -> Any:
     """-x"""
     return -x
 
 
-NEG = _register(Op.one_input("neg", "−", _neg_forward, lambda x, out, arg: -1.0, REAL))
+NEG = register(Op("neg", "−", 1, _neg_forward, lambda x, out, arg: -1.0, (REAL,)))
 
 
-def _pow_forward(x, arg):
+def _pow_forward(x: Any, arg: Any) -> Any:
     """x ** c for a constant exponent c (the op's argument)"""
+    if type(x) is _ndarray:
+        if arg != int(arg):
+            _refuse(x < 0, x, lambda v: f"pow: a negative base to a fractional power is not real ({v!r} ** {arg!r})")
+        if arg < 0:
+            _refuse(x == 0, x, lambda v: f"pow: zero to a negative power ({v!r} ** {arg!r})", ZeroDivisionError)
+        return np.power(x, float(arg))
     if x < 0 and arg != int(arg):
         raise ValueError(f"pow: a negative base to a fractional power is not real ({x!r} ** {arg!r})")
     if x == 0 and arg < 0:
@@ -268,28 +480,36 @@ def _pow_forward(x, arg):
         raise OverflowError(f"pow overflowed: {x!r} ** {arg!r} is too large for a float") from error
 
 
-def _pow_derivative(x, out, arg):
+def _pow_derivative(x: Any, out: Any, arg: Any) -> Any:
     # d(x**c)/dx = c * x**(c-1); c == 0 is the constant 1, whose slope is 0 even at x == 0.
     return arg * x ** (arg - 1) if arg != 0 else 0.0
 
 
-POW = _register(
-    Op.one_input(
+POW = register(
+    Op(
         "pow",
         "**",
+        1,
         _pow_forward,
         _pow_derivative,
-        Domain(low=0.0, bound=5.0, text="x > 0 (x < 0 only for whole exponents)"),
+        (Domain(low=0.0, bound=5.0, text="x > 0 (x < 0 only for whole exponents)"),),
         sample_args=(2, 3, -1, 0.5, -1.5, 2.5),
     )
 )
 
 
-def _powv_forward(xs, arg):
+def _powv_message(x: Any) -> str:
+    return f"powv: a Value exponent needs a positive base, got base {x!r}"
+
+
+def _powv_forward(xs: Sequence[Any], arg: Any) -> Any:
     """x ** y for a Value exponent y; needs x > 0"""
     x, y = xs
+    if type(x) is _ndarray or type(y) is _ndarray:
+        _refuse(np.asarray(x) <= 0, x, _powv_message)
+        return np.power(x, y)
     if x <= 0:
-        raise ValueError(f"powv: a Value exponent needs a positive base, got base {x!r} (exponent {y!r})")
+        raise ValueError(f"{_powv_message(x)} (exponent {y!r})")
     try:
         return x**y
     except OverflowError as error:
@@ -297,246 +517,222 @@ def _powv_forward(xs, arg):
 
 
 # d(x**y)/dx = y * x**(y-1), d(x**y)/dy = x**y * log(x)
-POWV = _register(
+POWV = register(
     Op(
         "powv",
         "**",
         2,
         _powv_forward,
-        lambda xs, out, arg: (xs[1] * xs[0] ** (xs[1] - 1.0), out * _log(xs[0])),
+        lambda xs, out, arg: (xs[1] * xs[0] ** (xs[1] - 1.0), out * log(xs[0])),
         (Domain(low=0.0, bound=5.0, text="x > 0"), Domain(bound=3.0)),
     )
 )
 
 
-def _abs_forward(x, arg):
+def _rpow_const_forward(x: Any, arg: Any) -> Any:
+    """c ** x for a constant base c > 0 (the op's argument)"""
+    return _powv_forward((arg, x), None)
+
+
+# d(c**x)/dx = c**x * log(c). The base rides along as the argument (like x + c): a leaf for it
+# would get a gradient nobody asked for, which can overflow where nothing else does.
+RPOW_CONST = register(
+    Op(
+        "rpow_const",
+        "^",
+        1,
+        _rpow_const_forward,
+        lambda x, out, arg: out * math.log(arg),
+        (Domain(bound=3.0),),
+        sample_args=(2.0, 0.5, 10),
+    )
+)
+
+
+def _abs_forward(x: Any, arg: Any) -> Any:
     """|x|"""
     return abs(x)
 
 
 # The slope of |x| is the sign of x; at the kink x == 0 we take 0 (a subgradient).
-ABS = _register(
-    Op.one_input("abs", "abs", _abs_forward, lambda x, out, arg: 1.0 if x > 0 else -1.0 if x < 0 else 0.0, KINK_AT_ZERO)
+ABS = register(
+    Op("abs", "abs", 1, _abs_forward, lambda x, out, arg: where(x > 0, 1.0, where(x < 0, -1.0, 0.0)), (KINK_AT_ZERO,))
 )
 
-
 # ---------------------------------------------------------------- exp and log
-def _exp_forward(x, arg):
-    """e ** x"""
-    try:
-        return math.exp(x)
-    except OverflowError:
-        raise OverflowError(f"exp overflowed: exp({x!r}) is larger than the largest float (x > 709.78)") from None
-
-
-EXP = _register(Op.one_input("exp", "exp", _exp_forward, lambda x, out, arg: out, REAL))
-
-
-def _log_forward(x, arg):
-    """natural logarithm, x > 0"""
-    if x <= 0:
-        raise ValueError(f"log: input must be > 0, got {x!r}")
-    return math.log(x)
-
-
-LOG = _register(Op.one_input("log", "log", _log_forward, lambda x, out, arg: 1.0 / x, POSITIVE))
-
-
-def _sqrt_forward(x, arg):
-    """square root, x >= 0"""
-    if x < 0:
-        raise ValueError(f"sqrt: input must be >= 0, got {x!r}")
-    return math.sqrt(x)
-
-
+EXP = register(Op("exp", "exp", 1, exp, lambda x, out, arg: out, (REAL,)))
+LOG = register(Op("log", "log", 1, log, lambda x, out, arg: 1.0 / x, (POSITIVE,)))
 # d sqrt(x) = 1 / (2 sqrt(x)): infinite at 0, where backward raises ZeroDivisionError naming sqrt.
-SQRT = _register(Op.one_input("sqrt", "√", _sqrt_forward, lambda x, out, arg: 0.5 / out, POSITIVE))
-
+SQRT = register(Op("sqrt", "√", 1, sqrt, lambda x, out, arg: 0.5 / out, (POSITIVE,)))
+LOG1P = register(Op("log1p", "log1p", 1, log1p, lambda x, out, arg: 1.0 / (1.0 + x), (Domain(low=-1.0),)))
+# d expm1(x) = e**x (from x, not out + 1, which loses the digits expm1 is for)
+EXPM1 = register(Op("expm1", "expm1", 1, expm1, lambda x, out, arg: exp(x), (REAL,)))
 
 # ---------------------------------------------------------------- activations
-def _tanh_forward(x, arg):
-    """hyperbolic tangent (never overflows)"""
-    return math.tanh(x)
+TANH = register(Op("tanh", "tanh", 1, tanh, lambda x, out, arg: 1.0 - out * out, (REAL,)))
+SIGMOID = register(Op("sigmoid", "σ", 1, sigmoid, lambda x, out, arg: out * (1.0 - out), (REAL,)))
 
 
-TANH = _register(Op.one_input("tanh", "tanh", _tanh_forward, lambda x, out, arg: 1.0 - out * out, REAL))
-
-
-def _sigmoid_forward(x, arg):
-    """1 / (1 + e**-x), computed so that it never overflows"""
-    if x >= 0:
-        return 1.0 / (1.0 + math.exp(-x))
-    z = math.exp(x)  # x < 0: exp(x) < 1, no overflow
-    return z / (1.0 + z)
-
-
-SIGMOID = _register(Op.one_input("sigmoid", "σ", _sigmoid_forward, lambda x, out, arg: out * (1.0 - out), REAL))
-
-
-def _relu_forward(x, arg):
+def _relu_forward(x: Any, arg: Any) -> Any:
     """max(0, x)"""
-    return x if x > 0 else 0.0
+    return where(x > 0, x, 0.0)
 
 
-RELU = _register(Op.one_input("relu", "relu", _relu_forward, lambda x, out, arg: 1.0 if x > 0 else 0.0, KINK_AT_ZERO))
+RELU = register(Op("relu", "relu", 1, _relu_forward, lambda x, out, arg: where(x > 0, 1.0, 0.0), (KINK_AT_ZERO,)))
 
 
-def _leaky_relu_forward(x, arg):
+def _leaky_relu_forward(x: Any, arg: Any) -> Any:
     """x for x > 0, else negative_slope * x (the op's argument)"""
-    return x if x > 0 else arg * x
+    return where(x > 0, x, arg * x)
 
 
-LEAKY_RELU = _register(
-    Op.one_input(
+LEAKY_RELU = register(
+    Op(
         "leaky_relu",
         "leaky_relu",
+        1,
         _leaky_relu_forward,
-        lambda x, out, arg: 1.0 if x > 0 else arg,
-        KINK_AT_ZERO,
+        lambda x, out, arg: where(x > 0, 1.0, arg),
+        (KINK_AT_ZERO,),
         sample_args=(0.01, 0.2),
     )
 )
-
-
-def _softplus_forward(x, arg):
-    """log(1 + e**x), as max(x, 0) + log1p(e**-|x|) so that it never overflows"""
-    return max(x, 0.0) + math.log1p(math.exp(-abs(x)))
-
-
 # d softplus(x) = sigmoid(x)
-SOFTPLUS = _register(Op.one_input("softplus", "softplus", _softplus_forward, lambda x, out, arg: _sigmoid(x), REAL))
+SOFTPLUS = register(Op("softplus", "softplus", 1, softplus, lambda x, out, arg: sigmoid(x), (REAL,)))
+
+# ---------------------------------------------------------------- trigonometry
+SIN = register(Op("sin", "sin", 1, sin, lambda x, out, arg: cos(x), (REAL,)))
+COS = register(Op("cos", "cos", 1, cos, lambda x, out, arg: -sin(x), (REAL,)))
+# d tan(x) = 1 + tan(x)**2; poles at pi/2 + k pi, so tests stay inside (-pi/2, pi/2).
+TAN = register(Op("tan", "tan", 1, tan, lambda x, out, arg: 1.0 + out * out, (Domain(bound=1.3, text="|x| < pi/2"),)))
+_INSIDE_UNIT = Domain(low=-0.95, bound=0.95, text="-1 < x < 1")
+# d arcsin(x) = 1 / sqrt(1 - x**2), d arccos(x) = -1 / sqrt(1 - x**2): infinite at x = +-1.
+ARCSIN = register(Op("arcsin", "arcsin", 1, arcsin, lambda x, out, arg: 1.0 / sqrt(1.0 - x * x), (_INSIDE_UNIT,)))
+ARCCOS = register(Op("arccos", "arccos", 1, arccos, lambda x, out, arg: -1.0 / sqrt(1.0 - x * x), (_INSIDE_UNIT,)))
+ARCTAN = register(Op("arctan", "arctan", 1, arctan, lambda x, out, arg: 1.0 / (1.0 + x * x), (REAL,)))
 
 
-def _sin_forward(x, arg):
-    """sine"""
-    return math.sin(x)
+def _arctan2_forward(xs: Sequence[Any], arg: Any) -> Any:
+    """the angle of the point (x, y) for inputs (y, x), in (-pi, pi]"""
+    return arctan2(xs[0], xs[1])
 
 
-SIN = _register(Op.one_input("sin", "sin", _sin_forward, lambda x, out, arg: _cos(x), REAL))
+def _arctan2_partials(xs: Sequence[Any], out: Any, arg: Any) -> tuple:
+    # d/dy = x / (x**2 + y**2), d/dx = -y / (x**2 + y**2)
+    y, x = xs
+    r2 = x * x + y * y
+    return x / r2, -y / r2
 
 
-def _cos_forward(x, arg):
-    """cosine"""
-    return math.cos(x)
+# y away from 0 keeps the point off the branch cut (y = 0, x < 0) and off the origin.
+ARCTAN2 = register(
+    Op("arctan2", "arctan2", 2, _arctan2_forward, _arctan2_partials, (Domain(avoid=(0.0,), bound=5.0), REAL))
+)
 
 
-COS = _register(Op.one_input("cos", "cos", _cos_forward, lambda x, out, arg: -_sin(x), REAL))
+# ---------------------------------------------------------------- maximum and minimum
+def _maximum_forward(xs: Sequence[Any], arg: Any) -> Any:
+    """the larger of x and y"""
+    x, y = xs
+    return where(x >= y, x, y)
 
+
+def _minimum_forward(xs: Sequence[Any], arg: Any) -> Any:
+    """the smaller of x and y"""
+    x, y = xs
+    return where(x <= y, x, y)
+
+
+def _larger_share(x: Any, y: Any) -> Any:
+    # A tie splits the slope evenly: then maximum(a, a) has slope 1 in a, and central
+    # differences at a tie measure exactly 0.5 for each input.
+    return where(x > y, 1.0, where(x < y, 0.0, 0.5))
+
+
+# The domains keep test points off the kink x == y (a domain is per input: x above 0.5, y within 0.4).
+_APART = (Domain(low=0.5, text="x > y"), Domain(bound=0.4, text="y < x"))
+MAXIMUM = register(
+    Op(
+        "maximum",
+        "max",
+        2,
+        _maximum_forward,
+        lambda xs, out, arg: (_larger_share(xs[0], xs[1]), _larger_share(xs[1], xs[0])),
+        _APART,
+    )
+)
+MINIMUM = register(
+    Op(
+        "minimum",
+        "min",
+        2,
+        _minimum_forward,
+        lambda xs, out, arg: (_larger_share(xs[1], xs[0]), _larger_share(xs[0], xs[1])),
+        _APART,
+    )
+)
 
 # ---------------------------------------------------------------- n-ary: one node for any number of inputs
-def _sum_forward(xs, arg):
+
+
+def _sum_forward(xs: Sequence[Any], arg: Any) -> Any:
     """x_1 + ... + x_n"""
-    return math.fsum(xs) if len(xs) > 2 else sum(xs)
+    return _fsum(xs)
 
 
-SUM = _register(Op("sum", "Σ", None, _sum_forward, lambda xs, out, arg: (1.0,) * len(xs), (REAL,)))
+SUM = register(Op("sum", "Σ", None, _sum_forward, lambda xs, out, arg: (1.0,) * len(xs), (REAL,)))
 
 
-def dot_value(ws, xs, bias=None) -> float:
-    """w . x + b on floats (b optional): the dot op's forward, also used by ``autodiff.dots``."""
+def dot_value(ws: Any, xs: Any, bias: Any = None) -> Any:
+    """w . x + b (b optional): the dot op's forward, also used by ``autodiff.dots``."""
     total = sum(map(operator.mul, ws, xs))
     return total if bias is None else total + bias
 
 
-def _dot_forward(xs, arg):
+def _dot_forward(xs: Sequence[Any], arg: Any) -> Any:
     """w . x + b: inputs are w_1..w_n, x_1..x_n and, when their count is odd, the bias b last"""
     n = len(xs) // 2
     return dot_value(xs[:n], xs[n : 2 * n], xs[-1] if len(xs) % 2 else None)
 
 
-def _dot_partials(xs, out, arg):
+def _dot_partials(xs: Sequence[Any], out: Any, arg: Any) -> tuple:
     # d(w.x + b)/dw_i = x_i, d/dx_i = w_i, d/db = 1
     n = len(xs) // 2
-    return (*xs[n : 2 * n], *xs[:n], 1.0)
+    return (*xs[n : 2 * n], *xs[:n], 1.0)[: len(xs)]
 
 
-DOT = _register(Op("dot", "Σ w·x+b", None, _dot_forward, _dot_partials, (REAL,)))
+def _dot_backprop(parents: Sequence[Any], out: Any, arg: Any, grad: float) -> None:
+    # _dot_partials, fused: no tuple of partials per node (networks are mostly dots).
+    n = len(parents) // 2
+    for w, x in zip(parents[:n], parents[n : 2 * n]):
+        w._acc += grad * x.data
+        x._acc += grad * w.data
+    if len(parents) % 2:
+        parents[-1]._acc += grad
 
 
-def _logsumexp_forward(xs, arg):
+DOT = register(Op("dot", "Σ w·x+b", None, _dot_forward, _dot_partials, (REAL,), backprop=_dot_backprop))
+
+
+def _logsumexp_forward(xs: Sequence[Any], arg: Any) -> Any:
     """log(e**x_1 + ... + e**x_n), shifted by the max so that it never overflows"""
-    if not xs:
+    if not len(xs):
         raise ValueError("logsumexp: needs at least one input, got none")
+    if type(xs[0]) is _ndarray:
+        top = np.max(xs, axis=0)
+        return top + np.log(np.sum([np.exp(x - top) for x in xs], axis=0))
     top = max(xs)
     return top + math.log(math.fsum(math.exp(x - top) for x in xs))
 
 
 # d logsumexp / dx_i = e**(x_i - out): the softmax, <= 1 so it never overflows.
-LOGSUMEXP = _register(
-    Op("logsumexp", "logΣexp", None, _logsumexp_forward, lambda xs, out, arg: tuple(_exp(x - out) for x in xs), (REAL,))
+LOGSUMEXP = register(
+    Op(
+        "logsumexp",
+        "logΣexp",
+        None,
+        _logsumexp_forward,
+        lambda xs, out, arg: tuple(exp(x - out) for x in xs),
+        (REAL,),
+    )
 )
-
-
-# ---------------------------------------------------------------- your own ops
-def define_op(
-    name: str,
-    forward: Callable,
-    derivative: Callable,
-    *,
-    domain: Domain | Sequence[Domain] = REAL,
-    symbol: str | None = None,
-    arity: int = 1,
-    sample_args=None,
-    register: bool = True,
-) -> Op:
-    """Declare a new op that joins the table like a built-in one.
-
-    Args:
-        name: the op's name; for a one-input op it also becomes a Value method.
-        forward: f(x) (or f(x, y) for arity 2) on plain floats, returning a float.
-        derivative: d(x, out) -> d(out)/dx (for arity 2: d(x, y, out) -> (d/dx, d/dy)).
-            Write it with arithmetic, or Value-aware functions, so that it also works
-            on Values: then higher-order gradients work too.
-        domain: a Domain for the input (or one per input) where it is valid and smooth.
-        symbol: how drawings show it (default: the name).
-        arity: the number of inputs (1 or more).
-        register: False builds the op without adding it to the table (for experiments).
-    Returns:
-        The Op; call it on Values: ``swish(x)``, or ``x.swish()`` once registered.
-
-    Example:
-        >>> import math
-        >>> from autodiff import Value, define_op
-        >>> cube = define_op("cube_demo", lambda x: x ** 3, lambda x, out: 3 * x * x, register=False)
-        >>> cube(Value(2.0)).data
-        8.0
-    """
-    if not name.isidentifier():
-        raise ValueError(f"an op name must be a Python identifier, got {name!r}")
-    if not isinstance(arity, int) or arity < 1:
-        raise ValueError(f"arity must be a whole number >= 1, got {arity!r}")
-    domains = (domain,) * arity if isinstance(domain, Domain) else tuple(domain)
-    if len(domains) != arity:
-        raise ValueError(f"{name}: {arity} inputs need {arity} domains, got {len(domains)}")
-
-    doc = forward.__doc__ or ""
-    if arity == 1:
-        op = Op.one_input(
-            name,
-            symbol or name,
-            lambda x, arg: float(forward(x)),
-            lambda x, out, arg: derivative(x, out),
-            domains[0],
-            sample_args,
-            doc,
-        )
-    else:
-        op = Op(
-            name,
-            symbol or name,
-            arity,
-            lambda xs, arg: float(forward(*xs)),
-            lambda xs, out, arg: tuple(derivative(*xs, out)),
-            domains,
-            sample_args,
-            doc,
-        )
-    if register:
-        from .value import Value, add_method
-
-        if name in OPS or hasattr(Value, name):
-            raise ValueError(f"an op or Value attribute named {name!r} exists already; choose another name")
-        _register(op)
-        if arity == 1:
-            add_method(op)
-    return op

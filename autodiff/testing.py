@@ -29,8 +29,8 @@ try:
 except ImportError as error:  # pragma: no cover - depends on the environment
     raise ImportError('autodiff.testing needs Hypothesis: pip install "chaingrad[testing]"') from error
 
+from .functional import gradients
 from .gradcheck import gradcheck
-from .graph import gradients
 from .ops import OPS, Domain, Op
 from .value import Value
 
@@ -120,7 +120,7 @@ class Expression:
         results = list(xs)
         for op, operands, arg, shifts, scale in self.steps:
             args = [results[i] + s if s else results[i] for i, s in zip(operands, shifts)]
-            out = op(*args, arg=arg) if on_values else op.forward(tuple(args), arg)
+            out = op(*args, arg=arg) if on_values else op.evaluate(args, arg)
             results.append(out * scale if scale != 1.0 else out)
         return results[-1]
 
@@ -167,7 +167,7 @@ def expressions(
             value = results[index]
             shifts.append(_guard(value, op.domain_of(i), guard) - value)
         args = tuple(results[i] + s if s else results[i] for i, s in zip(operands, shifts))
-        out = op.forward(args, arg)
+        out = op.evaluate(args, arg)
         scale = OUTPUT_BOUND / abs(out) if abs(out) > OUTPUT_BOUND else 1.0
         steps.append((op, tuple(operands), arg, tuple(shifts), scale))
         results.append(out * scale)

@@ -177,7 +177,7 @@ class Analysis:
         """d(order[i]) / d(parent) for each parent slot, from the op table; None where undefined."""
         v = self.order[i]
         try:
-            return [float(d) for d in v.op.partials([p.data for p in v.parents], v.data, v.arg)]
+            return [float(d) for d in v.op.local_grads([p.data for p in v.parents], v.data, v.arg)]
         except (ArithmeticError, ValueError):
             return [None] * len(v.parents)
 
@@ -226,22 +226,38 @@ def op_attrs(v, precision: int = PRECISION) -> dict:
     }
 
 
-def emit(analysis, dot, node_attrs, edge_attrs, precision: int = PRECISION) -> graphviz.Digraph:
+def edge_keys(analysis) -> list:
+    """The edges in the order emit adds them: (i, slot) for parent slot -> ``op{i}``, then (i, None) for -> ``v{i}``."""
+    keys = []
+    for i, v in enumerate(analysis.order):
+        if v.op is not None:
+            keys.extend((i, slot) for slot in range(len(v.parents)))
+            keys.append((i, None))
+    return keys
+
+
+def emit(
+    analysis, dot, node_attrs, edge_attrs, precision: int = PRECISION, op_node_attrs=None, cluster_attrs=None
+) -> graphviz.Digraph:
     """Add every node (inside nested scope clusters) and edge to ``dot``.
 
     Args:
         node_attrs: per node i, the attributes of ``v{i}`` (its label included).
         edge_attrs: {(i, slot): attributes} for the edge from parent slot of order[i] to ``op{i}``,
             and {(i, None): attributes} for the edge ``op{i}`` -> ``v{i}``.
+        op_node_attrs: {i: extra attributes of ``op{i}``} (a pinned layout's positions).
+        cluster_attrs: {cluster name: extra graph attributes} (a pinned layout's boxes).
     """
+    op_node_attrs, cluster_attrs = op_node_attrs or {}, cluster_attrs or {}
     containers = {None: dot}
     clusters = []  # scopes in order of first appearance (ancestors first)
     for i, v in enumerate(analysis.order):
         scope = analysis.scopes[i]
         for s in scope.path() if scope is not None else ():
             if s not in containers:
+                name = f"cluster_{len(clusters)}"
                 containers[s] = graphviz.Digraph(
-                    f"cluster_{len(clusters)}",
+                    name,
                     graph_attr={
                         "label": escape_plain(s.name),
                         "labeljust": "l",
@@ -249,22 +265,23 @@ def emit(analysis, dot, node_attrs, edge_attrs, precision: int = PRECISION) -> g
                         "color": "#9ca3af",
                         "fontcolor": "#4b5563",
                         "fontsize": "10",
+                        **cluster_attrs.get(name, {}),
                     },
                 )
                 clusters.append(s)
         box = containers[scope]
         box.node(f"v{i}", **node_attrs[i])
         if v.op is not None:
-            box.node(f"op{i}", **op_attrs(v, precision))
+            box.node(f"op{i}", **op_attrs(v, precision), **op_node_attrs.get(i, {}))
     # Attach the innermost clusters first: subgraph() copies the body as it is at the time of the call.
     for s in sorted(clusters, key=lambda s: -len(s.path())):
         containers[s.parent].subgraph(containers[s])
-    for i, v in enumerate(analysis.order):
-        if v.op is None:
-            continue
-        for slot, p in enumerate(v.parents):
-            dot.edge(f"v{analysis.index[p]}", f"op{i}", **edge_attrs.get((i, slot), {}))
-        dot.edge(f"op{i}", f"v{i}", **edge_attrs.get((i, None), {}))
+    for i, slot in edge_keys(analysis):
+        if slot is None:
+            dot.edge(f"op{i}", f"v{i}", **edge_attrs.get((i, None), {}))
+        else:
+            parent = analysis.order[i].parents[slot]
+            dot.edge(f"v{analysis.index[parent]}", f"op{i}", **edge_attrs.get((i, slot), {}))
     return dot
 
 

@@ -189,8 +189,8 @@ def _curve(op, arg, x_range, points=401):
         if domain.low is not None and x <= domain.low:
             continue
         try:
-            fs[k] = out = op.forward1(float(x), arg)
-            ds[k] = op.derivative1(float(x), out, arg)
+            fs[k] = out = op.forward(float(x), arg)
+            ds[k] = op.derivative(float(x), out, arg)
         except (ArithmeticError, ValueError):
             pass
     return xs, fs, ds
