@@ -10,7 +10,8 @@
 
 draw_graph (graph.py) draws one Value's graph; render (render.py) writes it to
 .svg/.png/.pdf/.gv; backprop_frames and save_frames (frames.py) show backward
-one step at a time; draw_network (network.py) draws an MLP; the plots
+one step at a time (step_through: the same with a slider in a notebook,
+widgets.py); draw_network (network.py) draws an MLP; the plots
 (plots.py) need matplotlib, imported only when used.
 """
 
@@ -19,6 +20,7 @@ from .graph import GraphTooLarge, draw_graph
 from .network import draw_network
 from .plots import plot_activations, plot_decision_boundary, plot_loss
 from .render import GraphvizNotFound, render
+from .widgets import step_through
 
 __all__ = [
     "draw_graph",
@@ -27,6 +29,7 @@ __all__ = [
     "GraphTooLarge",
     "backprop_frames",
     "save_frames",
+    "step_through",
     "draw_network",
     "plot_decision_boundary",
     "plot_loss",

@@ -7,13 +7,18 @@ in a private list: the Values' own ``.grad`` are never read or written.
 from __future__ import annotations
 
 import html
+import json
 import re
+import shutil
 from pathlib import Path
+
+import graphviz
 
 from .graph import (
     KIND_STYLE,
     PRECISION,
     Analysis,
+    edge_keys,
     edge_text,
     emit,
     escape_plain,
@@ -61,18 +66,8 @@ def backprop_frames(root, *, rankdir="LR", precision=PRECISION, max_nodes=200) -
     steps = sum(v.op is not None for v in order)
     grads = [None] * n  # None: not reached yet ("?")
     grads[-1] = 1.0
-    frames = [
-        _frame(
-            analysis,
-            grads,
-            rankdir,
-            precision,
-            current=None,
-            written={n - 1},
-            edge_attrs={},
-            title=f"Backprop, step 0 of {steps}: start at the output, grad = ∂out/∂out = 1",
-        )
-    ]
+    title = f"Backprop, step 0 of {steps}: start at the output, grad = ∂out/∂out = 1"
+    specs = [_spec(analysis, grads, rankdir, precision, current=None, written={n - 1}, edge_attrs={}, title=title)]
     step = 0
     for i in reversed(range(n)):
         v = order[i]
@@ -95,14 +90,15 @@ def backprop_frames(root, *, rankdir="LR", precision=PRECISION, max_nodes=200) -
             f"Step {step} of {steps}: back through {op_text(v.op, v.arg, precision)}: "
             f"each input's grad += {fmt(grad, precision)} × ∂out/∂input"
         )
-        frames.append(
-            _frame(analysis, grads, rankdir, precision, current=i, written=written, edge_attrs=edge_attrs, title=title)
+        specs.append(
+            _spec(analysis, grads, rankdir, precision, current=i, written=written, edge_attrs=edge_attrs, title=title)
         )
-    return frames
+    layout = _layout(analysis, specs, rankdir, precision)
+    return [_frame(analysis, spec, rankdir, precision, layout) for spec in specs]
 
 
-def _frame(analysis, grads, rankdir, precision, *, current, written, edge_attrs, title):
-    dot = new_digraph("backprop_step", rankdir, label=escape_plain(title), labelloc="t", fontsize="14")
+def _spec(analysis, grads, rankdir, precision, *, current, written, edge_attrs, title) -> dict:
+    """What one frame shows: node attributes (labels, colours), edge attributes and the title."""
     lr = rankdir in ("LR", "RL")
     node_attrs = []
     for i, v in enumerate(analysis.order):
@@ -115,7 +111,105 @@ def _frame(analysis, grads, rankdir, precision, *, current, written, edge_attrs,
         if i == current:
             attrs.update(CURRENT)
         node_attrs.append(attrs)
-    return emit(analysis, dot, node_attrs, edge_attrs, precision)
+    return {"nodes": node_attrs, "edges": edge_attrs, "title": title}
+
+
+def _digraph(analysis, spec, rankdir, precision, *, engine="dot", **pinned) -> graphviz.Digraph:
+    dot = new_digraph("backprop_step", rankdir, label=escape_plain(spec["title"]), labelloc="t", fontsize="14")
+    dot.engine = engine
+    return emit(analysis, dot, spec["nodes"], spec["edges"], precision, **pinned)
+
+
+def _layout(analysis, specs, rankdir, precision):
+    """One dot layout for every frame, or None without Graphviz (the frames are then laid out one by one).
+
+    The layout is made from a frame holding, for every node, edge and the title,
+    its longest text over all frames, so that every frame's text fits.
+    """
+    if shutil.which("dot") is None:
+        return None
+    widest = {
+        "nodes": [
+            dict(max((s["nodes"][i] for s in specs), key=lambda a: len(a["label"])))
+            for i in range(len(specs[0]["nodes"]))
+        ],
+        "edges": {},
+        "title": max((s["title"] for s in specs), key=len),
+    }
+    for spec in specs:
+        for key, attrs in spec["edges"].items():
+            if len(attrs.get("label", "")) >= len(widest["edges"].get(key, {}).get("label", "")):
+                widest["edges"][key] = attrs
+    try:
+        laid = json.loads(_digraph(analysis, widest, rankdir, precision).pipe(format="json"))
+    except (graphviz.ExecutableNotFound, graphviz.CalledProcessError):
+        return None
+    objects = {obj["_gvid"]: obj for obj in laid.get("objects", [])}
+    nodes, clusters = {}, {}
+    for obj in objects.values():
+        if "bb" in obj:
+            clusters[obj["name"]] = {key: obj[key] for key in ("bb", "lp", "lwidth", "lheight") if key in obj}
+        elif "pos" in obj:
+            nodes[obj["name"]] = {
+                "pos": obj["pos"],
+                "width": obj["width"],
+                "height": obj["height"],
+                "fixedsize": "true",
+            }
+    edges = {}
+    for key, edge in zip(edge_keys(analysis), sorted(laid.get("edges", []), key=lambda e: e["_gvid"])):
+        edges[key] = {"pos": edge["pos"], **({"lp": edge["lp"]} if "lp" in edge else {})}
+    return {"bb": laid["bb"], "lp": laid.get("lp"), "nodes": nodes, "clusters": clusters, "edges": edges}
+
+
+def _frame(analysis, spec, rankdir, precision, layout) -> graphviz.Digraph:
+    """One frame's Digraph; with a layout, every node and edge pinned where the layout put it."""
+    if layout is None:
+        return _digraph(analysis, spec, rankdir, precision)
+    nodes = [{**attrs, **layout["nodes"][f"v{i}"]} for i, attrs in enumerate(spec["nodes"])]
+    edges = {}
+    for key, where in layout["edges"].items():
+        attrs = spec["edges"].get(key, {})
+        edges[key] = {
+            **attrs,
+            "pos": where["pos"],
+            **({"lp": where["lp"]} if "lp" in where and "label" in attrs else {}),
+        }
+    ops = {int(name[2:]): where for name, where in layout["nodes"].items() if name.startswith("op")}
+    dot = _digraph(
+        analysis,
+        {**spec, "nodes": nodes, "edges": edges},
+        rankdir,
+        precision,
+        engine="neato",
+        op_node_attrs=ops,
+        cluster_attrs=layout["clusters"],
+    )
+    dot.graph_attr.update(bb=layout["bb"], **({"lp": layout["lp"]} if layout["lp"] else {}))
+    return PinnedDigraph.of(dot)
+
+
+class PinnedDigraph(graphviz.Digraph):
+    """A Digraph whose every node and edge has its position already: rendered with ``neato -n2``.
+
+    Rendering it anywhere (viz.render, save_frames, Jupyter) keeps those positions.
+    """
+
+    @classmethod
+    def of(cls, dot: graphviz.Digraph) -> PinnedDigraph:
+        pinned = cls(
+            dot.name, graph_attr=dot.graph_attr, node_attr=dot.node_attr, edge_attr=dot.edge_attr, engine="neato"
+        )
+        pinned.body = list(dot.body)
+        return pinned
+
+    def pipe(
+        self, format=None, renderer=None, formatter=None, neato_no_op=2, quiet=False, *, engine=None, encoding=None
+    ):
+        return super().pipe(format, renderer, formatter, neato_no_op, quiet, engine=engine, encoding=encoding)
+
+    def render(self, *args, neato_no_op=2, **kwargs):
+        return super().render(*args, neato_no_op=neato_no_op, **kwargs)
 
 
 # ---------------------------------------------------------------- saving
@@ -171,11 +265,23 @@ def save_frames(frames, path, *, format="svg", title="Backprop, step by step"):
     return written
 
 
-def _inline_svg(svg: str, k: int) -> str:
+def frame_svgs(frames, prefix: str = "f") -> list:
+    """Each frame rendered to SVG text fit to sit inside HTML (ids unique per frame); needs Graphviz dot.
+
+    Args:
+        frames: Digraphs, e.g. from backprop_frames.
+        prefix: starts every id, so that several slideshows can share one page.
+    Returns:
+        A list of strings, each one ``<svg ...>...</svg>``.
+    """
+    return [_inline_svg(pipe(frame, "svg").decode("utf-8"), k, prefix) for k, frame in enumerate(frames)]
+
+
+def _inline_svg(svg: str, k: int, prefix: str = "f") -> str:
     """An SVG file's text fit to sit inside HTML: no XML prolog, ids made unique per frame."""
     svg = svg[svg.index("<svg") :]
-    svg = re.sub(r'\bid="', f'id="f{k}_', svg)
-    return re.sub(r"url\(#", f"url(#f{k}_", svg).replace('href="#', f'href="#f{k}_')
+    svg = re.sub(r'\bid="', f'id="{prefix}{k}_', svg)
+    return re.sub(r"url\(#", f"url(#{prefix}{k}_", svg).replace('href="#', f'href="#{prefix}{k}_')
 
 
 def slideshow_html(svgs, title: str) -> str:
@@ -197,17 +303,17 @@ _PAGE = """<!DOCTYPE html>
   .bar button {{ font-size: 16px; margin: 0 4px; padding: 4px 12px; }}
   #counter {{ display: inline-block; min-width: 6em; font-size: 16px; }}
   .frame {{ padding: 12px; text-align: center; }}
-  .frame svg {{ max-width: 100%; height: auto; }}
+  .frame svg {{ width: 100%; height: auto; max-height: calc(100vh - 110px); }}
   .hint {{ color: #6b7280; font-size: 12px; }}
 </style>
 </head>
 <body>
 <div class="bar">
-  <button id="first" title="first (Home)">&#x23EE;</button>
-  <button id="prev" title="previous (left arrow)">&#x25C0; prev</button>
+  <button id="first" title="first (Home)">|&lt; first</button>
+  <button id="prev" title="previous (left arrow)">&lt; prev</button>
   <span id="counter">1 / {count}</span>
-  <button id="next" title="next (right arrow, space)">next &#x25B6;</button>
-  <button id="last" title="last (End)">&#x23ED;</button>
+  <button id="next" title="next (right arrow, space)">next &gt;</button>
+  <button id="last" title="last (End)">last &gt;|</button>
   <div class="hint">{title} &middot; keys: &larr; &rarr; space Home End</div>
 </div>
 {slides}

@@ -272,7 +272,7 @@ def emit(
         box = containers[scope]
         box.node(f"v{i}", **node_attrs[i])
         if v.op is not None:
-            box.node(f"op{i}", **op_attrs(v, precision), **op_node_attrs.get(i, {}))
+            box.node(f"op{i}", **{**op_attrs(v, precision), **op_node_attrs.get(i, {})})
     # Attach the innermost clusters first: subgraph() copies the body as it is at the time of the call.
     for s in sorted(clusters, key=lambda s: -len(s.path())):
         containers[s.parent].subgraph(containers[s])

@@ -10,6 +10,7 @@ import pytest
 from viz_helpers import needs_dot, shared, tanh_neuron
 
 import autodiff
+import nn
 import viz
 from autodiff import Value
 
@@ -141,3 +142,78 @@ def test_slideshow_runs_in_headless_chromium(tmp_path):
     assert '<span id="counter">2 / 3</span>' in dom
     assert re.search(r'<div class="frame" id="frame1">', dom)
     assert re.search(r'<div class="frame" id="frame0" hidden="', dom)
+
+
+# ---------------------------------------------------------------- one layout for every frame
+def _svg_geometry(svg: str):
+    """(width, height, {node/edge title: its shape's coordinates}) of a Graphviz SVG."""
+    size = re.search(r'<svg width="([^"]+)" height="([^"]+)"', svg).groups()
+    shapes = {}
+    for title, body in re.findall(r'<g id="[^"]*" class="(?:node|edge)">\s*<title>([^<]+)</title>(.*?)</g>', svg, re.S):
+        shapes[title] = re.findall(r'(?:points|d)="([^"]+)"', body)[:1]
+    return size, shapes
+
+
+def _mlp_output():
+    model = nn.MLP(2, [3, 1], activation="tanh", seed=0)
+    return model([Value(1.0, label="x1"), Value(-2.0, label="x2")])[0]
+
+
+@needs_dot
+@pytest.mark.parametrize("make", [lambda: tanh_neuron()[0], _mlp_output])
+def test_every_frame_has_the_same_size_and_every_node_stays_in_place(make):
+    frames = viz.backprop_frames(make())
+    geometry = [_svg_geometry(svg) for svg in viz.frames.frame_svgs(frames)]
+    sizes = {size for size, _ in geometry}
+    assert len(sizes) == 1, f"the frames change size: {sizes}"
+    first = geometry[0][1]
+    nodes = [name for name in first if "->" not in name]
+    assert len(nodes) >= 10
+    for _, shapes in geometry[1:]:
+        assert {name: shapes[name] for name in nodes} == {name: first[name] for name in nodes}
+
+
+@needs_dot
+def test_pinned_frames_keep_their_labels_and_the_chain_rule(tmp_path):
+    o, _ = tanh_neuron()
+    frames = viz.backprop_frames(o)
+    svg = viz.render(frames[-1], tmp_path / "last.svg").read_text(encoding="utf-8")
+    assert "grad &#45;1.5" in svg and "grad ?" not in svg  # x1's grad, computed by the frames
+    assert "∂(x1*w1)/∂x1 = &#45;3" in svg
+
+
+@needs_dot
+def test_slideshow_buttons_are_plain_text_and_the_graph_fills_the_width(tmp_path):
+    page = viz.save_frames(viz.backprop_frames(shared()[0]), tmp_path / "b.html").read_text(encoding="utf-8")
+    buttons = re.findall(r"<button[^>]*>([^<]*)</button>", page)
+    assert buttons == ["|&lt; first", "&lt; prev", "next &gt;", "last &gt;|"]
+    assert all(text.isascii() for text in buttons)  # no glyphs a missing font would show as boxes
+    assert ".frame svg { width: 100%; height: auto;" in page
+
+
+# ---------------------------------------------------------------- the notebook slider
+@needs_dot
+def test_step_through_is_a_slider_over_the_frames():
+    pytest.importorskip("ipywidgets")
+    o, _ = tanh_neuron()
+    widget = viz.step_through(o)
+    assert widget.slider.min == 0 and widget.slider.max == 5 and len(widget.svgs) == 6
+    assert "grad ?" in widget.view.value and "max-width:100%" in widget.view.value
+    assert "step 0 of 5" in widget.view.value
+    widget.slider.value = 5
+    assert "Step 5 of 5" in widget.view.value and "grad ?" not in widget.view.value
+
+
+def test_step_through_without_ipywidgets_names_the_extra(monkeypatch):
+    import builtins
+
+    real_import = builtins.__import__
+
+    def no_ipywidgets(name, *args, **kwargs):
+        if name == "ipywidgets" or name.startswith("ipywidgets."):
+            raise ImportError("No module named 'ipywidgets'")
+        return real_import(name, *args, **kwargs)
+
+    monkeypatch.setattr(builtins, "__import__", no_ipywidgets)
+    with pytest.raises(ImportError, match=r'pip install "chaingrad\[notebooks\]"'):
+        viz.step_through(tanh_neuron()[0])
