@@ -11,12 +11,13 @@ Example:
 """
 
 from . import activations, datasets, init, losses, optim
-from .estimators import MLPClassifier, MLPRegressor  # registers their save/load kinds
+from . import sklearn as _estimators  # registers the estimators' save/load kinds; scikit-learn loads on first use
 from .inference import predict_numpy
 from .layers import MLP, Layer, Neuron
 from .module import Module, Parameter
 from .optim import SGD, Adam, LinearLR, StepLR
 from .serialization import load, register_kind, save
+from .torch_bridge import from_torch, to_torch
 from .training import History, TrainingDiverged, fit
 
 __all__ = [
@@ -43,4 +44,13 @@ __all__ = [
     "predict_numpy",
     "MLPClassifier",
     "MLPRegressor",
+    "to_torch",
+    "from_torch",
 ]
+
+
+def __getattr__(name):
+    # nn.MLPClassifier / nn.MLPRegressor need scikit-learn: imported on first use (ImportError naming the extra)
+    if name in ("MLPClassifier", "MLPRegressor"):
+        return getattr(_estimators, name)
+    raise AttributeError(f"module 'nn' has no attribute {name!r}")

@@ -1,5 +1,8 @@
 """MLPClassifier / MLPRegressor: the scikit-learn protocol, driven by scikit-learn's own tools.
 
+The estimators are scikit-learn estimators now (BaseEstimator, validate_data,
+its exceptions and messages).
+
 Networks are tiny and data small so that the whole file runs in seconds.
 """
 
@@ -13,16 +16,19 @@ import pytest
 
 import nn
 from nn.datasets import make_blobs, make_sine
-from nn.estimators import ConvergenceWarning, DataConversionWarning, MLPClassifier, MLPRegressor, NotFittedError
 
 sklearn = pytest.importorskip("sklearn")
 from sklearn.base import clone, is_classifier, is_regressor  # noqa: E402
+from sklearn.exceptions import ConvergenceWarning, DataConversionWarning, NotFittedError  # noqa: E402
 from sklearn.exceptions import ConvergenceWarning as SkConvergenceWarning  # noqa: E402
 from sklearn.exceptions import NotFittedError as SkNotFittedError  # noqa: E402
 from sklearn.model_selection import GridSearchCV, StratifiedKFold, check_cv, cross_val_score  # noqa: E402
 from sklearn.pipeline import make_pipeline  # noqa: E402
 from sklearn.preprocessing import StandardScaler  # noqa: E402
 from sklearn.utils import estimator_checks  # noqa: E402
+
+from nn import MLPClassifier, MLPRegressor  # noqa: E402
+from nn.sklearn import persistence  # noqa: E402
 
 # Quick settings that learn the blobs below: full-batch Adam with a large step.
 FAST = dict(hidden_layer_sizes=(8,), learning_rate_init=0.05, max_iter=30, random_state=0)
@@ -94,11 +100,13 @@ def test_set_params_rejects_unknown_names():
 
 
 def test_repr_shows_only_non_default_parameters():
+    from sklearn import neural_network
+
     assert repr(MLPClassifier()) == "MLPClassifier()"
-    assert (
-        repr(MLPClassifier((8,), max_iter=5, alpha=np.float64(0.0001)))
-        == "MLPClassifier(hidden_layer_sizes=(8,), max_iter=5)"
-    )
+    assert repr(MLPClassifier((8,), max_iter=5)) == "MLPClassifier(hidden_layer_sizes=(8,), max_iter=5)"
+    # scikit-learn's repr, whatever it shows (a numpy float64 default counts as changed there)
+    args = dict(hidden_layer_sizes=(8,), max_iter=5, alpha=np.float64(0.0001))
+    assert repr(MLPClassifier(**args)) == repr(neural_network.MLPClassifier(**args))
     assert (
         repr(MLPRegressor(hidden_layer_sizes=[4], shuffle=False))
         == "MLPRegressor(hidden_layer_sizes=[4], shuffle=False)"
@@ -279,9 +287,9 @@ def test_nan_or_inf_in_X_is_refused(bad, blobs2, clf3):
     X, y = blobs2
     X = X.copy()
     X[3, 1] = bad
-    with pytest.raises(ValueError, match="NaN or infinity"):
+    with pytest.raises(ValueError, match="NaN|infinity"):
         MLPClassifier(**FAST).fit(X, y)
-    with pytest.raises(ValueError, match="NaN or infinity"):
+    with pytest.raises(ValueError, match="NaN|infinity"):
         clf3.predict(X)
 
 
@@ -290,12 +298,12 @@ def test_bad_shapes_and_labels_are_refused(blobs2):
     clf = MLPClassifier(**FAST)
     with pytest.raises(ValueError, match="Reshape your data"):
         clf.fit(X[:, 0], y)
-    with pytest.raises(ValueError, match="X has 40, y has 39"):
+    with pytest.raises(ValueError, match=r"inconsistent numbers of samples: \[40, 39\]"):
         clf.fit(X, y[:-1])
     with pytest.raises(ValueError, match="Unknown label type: continuous"):
         clf.fit(X, X[:, 0])
-    with pytest.raises(ValueError, match="1 class"):
-        clf.fit(X, np.zeros(len(X)))
+    # one class: scikit-learn fits it and predicts it (as its MLPClassifier does)
+    assert set(clone(clf).fit(X, np.full(len(X), 7)).predict(X)) == {7}
     with pytest.raises(ValueError, match="requires y"):
         clf.fit(X, None)
     with pytest.raises(ValueError, match="NaN"):
@@ -309,7 +317,7 @@ def test_bad_shapes_and_labels_are_refused(blobs2):
 @pytest.mark.parametrize(
     "params, name",
     [
-        (dict(solver="lbfgs"), "solver"),
+        (dict(solver="bfgs"), "solver"),
         (dict(activation="softmax"), "activation"),
         (dict(alpha=-1.0), "alpha"),
         (dict(batch_size=0), "batch_size"),
@@ -336,7 +344,7 @@ def test_bad_hyperparameters_raise_at_fit_naming_the_parameter(params, name, blo
 
 
 def test_regressor_loss_is_its_first_parameter_as_in_scikit_learn_1_9():
-    with pytest.raises(ValueError, match="hidden_layer_sizes="):
+    with pytest.raises(ValueError, match=r"'loss' parameter.*Got \(8,\)"):
         MLPRegressor((8,)).fit([[0.0], [1.0]], [0.0, 1.0])
 
 
@@ -358,7 +366,7 @@ def test_classifier_partial_fit(blobs3):
     assert clf.score(X, labels) >= 0.9
     with pytest.raises(ValueError, match="not the same as on last call"):
         clf.partial_fit(X, labels, classes=["cat", "dog"])
-    with pytest.raises(ValueError, match="not in classes_"):
+    with pytest.raises(ValueError, match="classes not in `self.classes_`"):
         clf.partial_fit(X[:2], ["cat", "gnu"])
     with pytest.raises(ValueError, match="early_stopping"):
         MLPClassifier(early_stopping=True).partial_fit(X, labels, classes=NAMES)
@@ -505,19 +513,21 @@ def test_save_load_round_trip_regressor_and_unfitted(tmp_path):
     assert blank.hidden_layer_sizes == (3,) and not hasattr(blank, "coefs_")
 
 
-def test_load_refuses_a_file_whose_parts_do_not_fit(clf3, tmp_path):
-    path = tmp_path / "clf.json"
-    nn.save(clf3, path)
-    payload = json.loads(path.read_text())
+def test_load_refuses_a_file_whose_parts_do_not_fit(clf3):
+    # (a file edited by hand fails its checksum first; the body is checked on its own here)
+    rebuild = persistence.from_dict("MLPClassifier")
+    payload = json.loads(json.dumps(persistence.to_dict(clf3)))
     payload["fitted"]["classes"] = ["cat", "dog"]  # 2 classes need 1 output, the network has 3
-    path.write_text(json.dumps(payload))
     with pytest.raises(ValueError, match="output"):
-        nn.load(path)
+        rebuild(payload)
     payload["fitted"]["classes"] = ["cat", "dog", "emu"]
+    payload["fitted"]["coefs"][1] = payload["fitted"]["coefs"][1][:-1]  # a layer that does not chain
+    with pytest.raises(ValueError, match="chain"):
+        rebuild(payload)
+    payload = json.loads(json.dumps(persistence.to_dict(clf3)))
     payload["params"]["hidden_size"] = 3
-    path.write_text(json.dumps(payload))
     with pytest.raises(ValueError, match="hidden_size"):
-        nn.load(path)
+        rebuild(payload)
 
 
 def test_pickle_and_deepcopy_keep_predictions(clf3, blobs3):

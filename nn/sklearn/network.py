@@ -1,0 +1,161 @@
+"""The estimators' network: scikit-learn's layout of weights, our engine for loss and gradients.
+
+scikit-learn keeps an MLP as ``coefs_`` (one (fan_in, fan_out) matrix per
+layer) and ``intercepts_`` (one vector per layer). ``Network`` holds the same
+layers as an ``nn.MLP`` (linear output units: logits, raw scores); it loads
+those arrays into the MLP's Parameters, builds the training loss of a batch
+with ``nn.losses`` and differentiates it with autodiff's ``backward``. No
+scikit-learn here: ``loss_and_gradients`` is the one place a faster engine
+plugs in.
+
+The loss is scikit-learn's, term by term (its ``_backprop``): the per-sample
+loss of the output units, weighted by sample_weight and divided by the sum
+of the weights, plus ``alpha / 2 * sum(W**2) / sum of the weights`` on the
+weight matrices only. The per-sample losses are the canonical pairs whose
+gradient with respect to the raw output z is ``out(z) - y``:
+
+- "squared_error": ``0.5 * sum_k (z_k - y_k)**2`` (identity output),
+- "poisson": ``sum_k exp(z_k) - y_k z_k + xlogy(y_k, y_k) - y_k`` (exp output),
+- "log_loss" with softmax: ``logsumexp(z) - z_y``,
+- "binary_log_loss" (logistic outputs, binary and multilabel):
+  ``sum_k softplus(z_k) - y_k z_k``.
+
+scikit-learn reports (``loss_curve_``, ``loss_``) the mean over the outputs
+for squared error, the value above otherwise; ``loss_and_gradients`` returns
+the reported value and the gradients of the value above, as scikit-learn does.
+
+Example:
+    >>> import numpy as np
+    >>> net = Network([2, 3, 1], "tanh")
+    >>> coefs = [np.full((2, 3), 0.1), np.full((3, 1), 0.2)]
+    >>> intercepts = [np.zeros(3), np.zeros(1)]
+    >>> loss, coef_grads, intercept_grads = net.loss_and_gradients(
+    ...     coefs, intercepts, np.ones((4, 2)), np.ones((4, 1)), None, "squared_error", 0.0)
+    >>> [g.shape for g in coef_grads]
+    [(2, 3), (3, 1)]
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from scipy.special import expit, xlogy
+
+import autodiff
+
+from .. import losses
+from ..activations import get_numpy_activation
+from ..layers import MLP
+
+__all__ = ["Network", "NN_ACTIVATIONS", "OUTPUT_LOSS", "forward"]
+
+# scikit-learn's activation names -> nn's
+NN_ACTIVATIONS = {"identity": "linear", "logistic": "sigmoid", "tanh": "tanh", "relu": "relu"}
+
+# the output activation that goes with each loss (scikit-learn's out_activation_)
+OUTPUT_LOSS = {"identity": "squared_error", "exp": "poisson", "softmax": "log_loss", "logistic": "binary_log_loss"}
+
+
+def _softmax(z: np.ndarray) -> np.ndarray:
+    e = np.exp(z - z.max(axis=1, keepdims=True))
+    return e / e.sum(axis=1, keepdims=True)
+
+
+_OUTPUTS = {"identity": lambda z: z, "exp": np.exp, "softmax": _softmax, "logistic": expit}
+
+
+def forward(coefs, intercepts, X, activation: str, out_activation: str) -> np.ndarray:
+    """The network's output for every row of X, with NumPy (no graph): what predict uses.
+
+    Args:
+        coefs, intercepts: scikit-learn's weight layout.
+        X: float array (n_samples, n_features).
+        activation: hidden activation, scikit-learn's name.
+        out_activation: "identity", "exp", "softmax" or "logistic".
+    Returns:
+        float array (n_samples, n_outputs).
+    """
+    hidden = get_numpy_activation(NN_ACTIVATIONS[activation])
+    out = X
+    for i, (W, b) in enumerate(zip(coefs, intercepts)):
+        out = out @ W + b
+        if i < len(coefs) - 1:
+            out = hidden(out)
+    return _OUTPUTS[out_activation](out)
+
+
+class Network:
+    """An ``nn.MLP`` with linear outputs that reads and writes scikit-learn's ``coefs_``/``intercepts_``.
+
+    Args:
+        layer_units: [n_features, *hidden sizes, n_outputs].
+        activation: hidden activation, scikit-learn's name ("identity", "logistic", "tanh", "relu").
+    """
+
+    def __init__(self, layer_units, activation: str):
+        self.layer_units = [int(n) for n in layer_units]
+        self.mlp = MLP(layer_units[0], list(layer_units[1:]), NN_ACTIVATIONS[activation], "linear", seed=0)
+        self._weights = [w for layer in self.mlp.layers for neuron in layer.neurons for w in neuron.w]
+
+    def set_weights(self, coefs, intercepts) -> None:
+        """Copy scikit-learn's arrays into the MLP's Parameters."""
+        for layer, W, b in zip(self.mlp.layers, coefs, intercepts):
+            for neuron, column, bias in zip(layer.neurons, np.asarray(W).T.tolist(), np.asarray(b).tolist()):
+                for p, value in zip(neuron.w, column):
+                    p.data = value
+                neuron.b.data = bias
+
+    def weights(self) -> tuple[list, list]:
+        """The MLP's Parameters as scikit-learn's (coefs, intercepts) arrays."""
+        return self._arrays("data")
+
+    def gradients(self) -> tuple[list, list]:
+        """The Parameters' gradients, laid out like (coefs, intercepts)."""
+        return self._arrays("grad")
+
+    def _arrays(self, field: str) -> tuple[list, list]:
+        coefs, intercepts = [], []
+        for layer in self.mlp.layers:
+            coefs.append(np.array([[getattr(w, field) for w in n.w] for n in layer.neurons], dtype=float).T)
+            intercepts.append(np.array([getattr(n.b, field) for n in layer.neurons], dtype=float))
+        return coefs, intercepts
+
+    def loss_and_gradients(self, coefs, intercepts, X, Y, sample_weight, loss: str, alpha: float):
+        """scikit-learn's batch loss and its gradients, computed by the engine.
+
+        Args:
+            coefs, intercepts: the current weights (scikit-learn's layout).
+            X: float array (n_samples, n_features). Y: float array (n_samples, n_outputs)
+                (one-hot or 0/1 indicator rows for the classifier).
+            sample_weight: None or a float array (n_samples,).
+            loss: "squared_error", "poisson", "log_loss" (softmax) or "binary_log_loss".
+            alpha: the L2 strength.
+        Returns:
+            (reported loss as a float, coef_grads, intercept_grads).
+        """
+        self.set_weights(coefs, intercepts)
+        n = len(X)
+        weights = np.ones(n) if sample_weight is None else np.asarray(sample_weight, dtype=float)
+        sw_sum = float(weights.sum())
+        outputs = [self.mlp(row) for row in X.tolist()]
+        terms = [self._sample_loss(out, y, loss) for out, y in zip(outputs, Y.tolist())]
+        data = autodiff.dot(terms, (weights / sw_sum).tolist())
+        total = data + (0.5 * alpha / sw_sum) * losses.l2(self._weights) if alpha else data
+        self.mlp.zero_grad()
+        total.backward()
+        reported = total.data
+        if loss == "squared_error":  # scikit-learn reports the mean over outputs of what it differentiates
+            reported = data.data / Y.shape[1] + (total.data - data.data)
+        return (reported, *self.gradients())
+
+    @staticmethod
+    def _sample_loss(out: list, y: list, loss: str):
+        """One sample's loss term (see the module docstring), a Value."""
+        k = len(out)
+        if loss == "squared_error":
+            return (0.5 * k) * losses.mse(out, y)
+        if loss == "log_loss":
+            return losses.cross_entropy(out, y.index(1.0))
+        if loss == "binary_log_loss":
+            return k * losses.binary_cross_entropy_with_logits(out, y)
+        constant = float(np.sum(xlogy(y, y) - np.asarray(y)))  # makes the value scikit-learn's half deviance
+        return autodiff.sum([z.exp() - t * z for z, t in zip(out, y)]) + constant
