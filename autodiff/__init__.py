@@ -13,10 +13,11 @@ reverse topological order; the same derivative rules run on Values for
 higher-order gradients (``grad(grad(f))``).
 
 The modules import one way: ops (the table) <- checks, mode <- graph <- value
-<- functional <- extend <- gradcheck, testing.
+<- functional <- extend <- gradcheck, testing, compile.
 """
 
 from .checks import as_float, is_real
+from .compile import Compiled, TraceError, compile
 from .extend import add_method, apply, define_op
 from .functional import (
     arctan2,
@@ -41,6 +42,9 @@ from .value import Value
 
 __all__ = [
     "Value",
+    "compile",
+    "Compiled",
+    "TraceError",
     "sum",
     "dot",
     "dots",

@@ -10,9 +10,11 @@ sets and dicts; ``<``, ``<=``, ``>``, ``>=`` compare their data.
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import itertools
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from . import graph
@@ -50,7 +52,7 @@ from .ops import (
     Op,
 )
 
-__all__ = ["Value", "make_node", "unary_method", "Number"]
+__all__ = ["Value", "make_node", "unary_method", "watch", "Number"]
 
 Number = float | int  # what may stand beside a Value in arithmetic (numpy real scalars too)
 
@@ -197,7 +199,12 @@ class Value:
 
     def __pow__(self, exponent: Value | Number) -> Value:
         if type(exponent) is int:  # the common case (x ** 2), without further checks
-            return _unary(POW, self, exponent)
+            try:
+                return _unary(POW, self, exponent)
+            except OverflowError:
+                if -_HUGE < exponent < _HUGE:
+                    raise
+                return _huge_power(self, exponent)
         if isinstance(exponent, Value):
             return _binary(POWV, self, exponent)
         if not is_real(exponent):
@@ -243,28 +250,52 @@ class Value:
 
     # ------------------------------------------------------------ comparisons and conversions
     # == and hash stay identity-based (the object defaults), so that Values work in sets and dicts.
+    # Each reports itself to a watcher, if one is set (autodiff.compile: a branch on a traced Value).
     def __lt__(self, other: Value | Number) -> bool:
-        return self.data < _data(other)
+        return _seen("lt", self, other, self.data < _data(other))
 
     def __le__(self, other: Value | Number) -> bool:
-        return self.data <= _data(other)
+        return _seen("le", self, other, self.data <= _data(other))
 
     def __gt__(self, other: Value | Number) -> bool:
-        return self.data > _data(other)
+        return _seen("gt", self, other, self.data > _data(other))
 
     def __ge__(self, other: Value | Number) -> bool:
-        return self.data >= _data(other)
+        return _seen("ge", self, other, self.data >= _data(other))
 
     def __float__(self) -> float:
-        return self.data
+        return _seen("float", self, None, self.data)
 
     def __bool__(self) -> bool:
         """Like bool(float): False for 0.0 only."""
-        return self.data != 0.0
+        return _seen("bool", self, None, self.data != 0.0)
 
     def __repr__(self) -> str:
         label = f", label={self.label!r}" if self.label else ""
         return f"Value(data={self.data!r}, grad={self.grad!r}{label})"
+
+
+_WATCHER: contextvars.ContextVar[Callable[[str, Value, Any, Any], None] | None] = contextvars.ContextVar(
+    "autodiff_watcher", default=None
+)
+
+
+@contextlib.contextmanager
+def watch(observer: Callable[[str, Value, Any, Any], None]) -> Iterator[None]:
+    """Within the block, every comparison or conversion of a Value calls
+    ``observer(what, value, other, result)`` (what: "lt", "le", "gt", "ge", "bool", "float")."""
+    token = _WATCHER.set(observer)
+    try:
+        yield
+    finally:
+        _WATCHER.reset(token)
+
+
+def _seen(what: str, value: Value, other: Any, result: Any) -> Any:
+    observer = _WATCHER.get()
+    if observer is not None:
+        observer(what, value, other, result)
+    return result
 
 
 def _data(other: Any) -> Any:
@@ -324,6 +355,21 @@ def _not_finite(op: Op, parents: Any, arg: Any, data: Any) -> ArithmeticError | 
         return must_be_finite(f"{op.name}: an input (Value.data set by hand?)", bad)
     shown = [repr(x) for x in inputs[:4]] + ([] if arg is None else [repr(arg)])
     return OverflowError(f"{op.name} overflowed: {op.name}({', '.join(shown)}) = {data!r} is not a finite float")
+
+
+# Ints at least this large (about 1.8e308) have no float: Python's float ** int refuses them.
+_HUGE = 2**1024
+
+
+def _huge_power(x: Value, exponent: int) -> Value:
+    """x ** n for an int n beyond the floats: 0.0 or +-1.0 where that is the true result rounded,
+    else an OverflowError naming the exponent's size (not its 300 digits)."""
+    size = abs(x.data)
+    if size == 1.0 or (size < 1.0) == (exponent > 0):
+        magnitude = 1.0 if size == 1.0 else 0.0
+        return make_node(POW, x, exponent, math.copysign(magnitude, x.data) if exponent % 2 else magnitude)
+    digits = len(str(abs(exponent)))
+    raise OverflowError(f"pow overflowed: {x.data!r} ** (an integer of {digits} digits) is too large for a float")
 
 
 def _unary(op: Op, x: Value, arg: Any = None) -> Value:

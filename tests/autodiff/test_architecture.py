@@ -7,7 +7,7 @@ import autodiff
 
 PACKAGE = Path(autodiff.__file__).parent
 # Each module may import only modules to its left.
-ORDER = ["ops", "checks", "mode", "graph", "value", "functional", "extend", "gradcheck", "testing"]
+ORDER = ["ops", "checks", "mode", "graph", "value", "functional", "extend", "gradcheck", "testing", "compile"]
 
 
 def _imports(module):

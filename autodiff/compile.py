@@ -1,0 +1,580 @@
+"""Trace a scalar graph once, replay it over a batch: ``autodiff.compile``.
+
+``fn(*xs)`` is called once on placeholder Values (one per per-sample input);
+the graph it builds is the trace. Every row of a batch would build the same
+graph, so the trace is replayed instead, with the op table's own rules (they
+run on floats and on NumPy arrays alike, see ops.py):
+
+- ``backend="numpy"``: nodes of the same op at the same depth form a group,
+  replayed as one array operation over the whole batch; a dense layer's dot
+  nodes (weights that are parameters, the same inputs) become one matmul.
+  Equal to the scalar engine to rounding (sums in another order).
+- ``backend="python"``: straight-line Python over plain floats, one function
+  per trace, run per row in the scalar engine's own order: bitwise equal to it.
+
+Leaves of the trace are the placeholders (per-sample data), parameters (Values
+made before tracing: read fresh at every call, so updates apply) and constants
+(Values made while tracing, which must not depend on the sample). A program
+that branches on a traced Value (``if v > 0``, ``bool(v)``, ``float(v)``) is
+recorded while tracing and checked on every row; a per-sample number that
+enters as a constant is caught by tracing a second row and comparing. Either
+way the numbers are right or an error says why, never a silent difference.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Sequence
+from operator import attrgetter
+from typing import Any
+
+import numpy as np
+
+from . import graph
+from .ops import DOT
+from .value import Value, watch
+
+__all__ = ["compile", "Compiled", "TraceError"]
+
+_get_data = attrgetter("data")
+# Below this many rows the per-row Python replay is faster than NumPy's per-call overhead.
+AUTO_NUMPY_ROWS = 16
+
+
+class TraceError(ValueError):
+    """The traced function cannot be replayed: its graph depends on the sample."""
+
+
+def compile(fn: Callable[..., Any], n_inputs: int | None = None, *, backend: str = "auto") -> Compiled:  # noqa: A001
+    """Trace ``fn`` once and replay it batched (see the module docstring).
+
+    Args:
+        fn: takes ``n_inputs`` scalars (Values while tracing) and returns a Value or a list of Values.
+        n_inputs: how many; None: the number of columns of the first batch.
+        backend: "numpy", "python" or "auto" (python below 16 rows).
+    Returns:
+        A ``Compiled``: ``f(X)``, ``f.backward(X, grad=None)``, ``f.input_grads(X)``.
+
+    Example:
+        >>> import autodiff
+        >>> w = autodiff.Value(2.0)
+        >>> f = autodiff.compile(lambda x: (w * x).tanh(), n_inputs=1)
+        >>> f([[0.0], [0.5]]).round(6).tolist()
+        [0.0, 0.761594]
+        >>> _ = f.backward([[0.0], [0.5]]); round(w.grad, 6)
+        1.419974
+    """
+    if backend not in ("numpy", "python", "auto"):
+        raise ValueError(f"compile: backend must be 'numpy', 'python' or 'auto', got {backend!r}")
+    return Compiled(fn, n_inputs, backend)
+
+
+class _Trace:
+    """One call of fn on placeholders: the nodes, what each leaf is, and the guards recorded."""
+
+    def __init__(self, fn: Callable[..., Any], row: Sequence[float]):
+        self.inputs = [Value(float(x), label=f"x{i}") for i, x in enumerate(row)]
+        start = self.inputs[0].order if self.inputs else None
+        self.guards: list[tuple[Any, ...]] = []
+        with watch(self._observe):
+            result = fn(*self.inputs)
+        self.single = isinstance(result, Value)
+        outputs = [result] if self.single else list(result)
+        for k, out in enumerate(outputs):
+            if not isinstance(out, Value):
+                raise TypeError(f"compile: fn must return Values, got {type(out).__name__} at output {k}")
+        self.outputs = outputs
+        placeholder = {id(x) for x in self.inputs}
+        # The replay computes the outputs, every input, and what each recorded comparison read.
+        seen: set = set(self.inputs)
+        for root in outputs + [g[1] for g in self.guards] + [g[2] for g in self.guards if isinstance(g[2], Value)]:
+            seen |= graph.nodes(root)
+        self.order = sorted(seen, key=lambda v: v.order)
+        self.kind = {}
+        for v in self.order:
+            if id(v) in placeholder:
+                self.kind[id(v)] = "input"
+            elif v.op is not None:
+                self.kind[id(v)] = "op"
+            elif start is not None and v.order > start:
+                self.kind[id(v)] = "const"
+            else:
+                self.kind[id(v)] = "param"
+        # Parameters: the Values fn closes over (made before tracing), read fresh at every call.
+        self.params = [v for v in self.order if self.kind[id(v)] == "param"]
+
+    def _observe(self, what: str, value: Value, other: Any, result: Any) -> None:
+        if what == "float":
+            raise TraceError(
+                "compile: float() of a traced Value makes a per-sample number a constant; "
+                f"keep it a Value (value {value.data!r}, made by {value.op.name if value.op else 'a leaf'})"
+            )
+        self.guards.append((what, value, other, result))
+
+    def signature(self) -> list:
+        """What must not change from one sample to another: structure, args and constants."""
+        index = {id(v): k for k, v in enumerate(self.order)}
+        rows = []
+        for v in self.order:
+            kind = self.kind[id(v)]
+            parents = tuple(index[id(p)] for p in v.parents)
+            rows.append((kind, v.op.name if v.op else None, v.arg, parents, v.data if kind == "const" else None))
+        guards = [(what, index.get(id(value)), result) for what, value, _, result in self.guards]
+        return [rows, [index[id(o)] for o in self.outputs], guards]
+
+
+class Compiled:
+    """A traced function, replayed over batches. Built by ``autodiff.compile``."""
+
+    def __init__(self, fn: Callable[..., Any], n_inputs: int | None, backend: str):
+        self.fn = fn
+        self.n_inputs = n_inputs
+        self.backend = backend
+        self.trace: _Trace | None = None
+        self._numpy: _NumpyPlan | None = None
+        self._python: _PythonPlan | None = None
+
+    # ------------------------------------------------------------ tracing
+    def _prepare(self, X: Any) -> np.ndarray:
+        X = np.asarray(X, dtype=float)
+        if X.ndim == 1 and self.n_inputs == 1:
+            X = X[:, None]
+        if X.ndim != 2:
+            raise ValueError(f"compile: X must be 2-d (rows, {self.n_inputs or 'n_inputs'}), got shape {X.shape}")
+        if self.n_inputs is None:
+            self.n_inputs = X.shape[1]
+        if X.shape[1] != self.n_inputs:
+            raise ValueError(f"compile: X has {X.shape[1]} columns, the function takes {self.n_inputs} inputs")
+        if not np.isfinite(X).all():
+            row = int(np.flatnonzero(~np.isfinite(X).all(axis=1))[0])
+            raise ValueError(f"compile: X must be finite; row {row} is {X[row].tolist()}")
+        if self.trace is None and len(X):
+            self._trace(X)
+        return X
+
+    def _trace(self, X: np.ndarray) -> None:
+        trace = _Trace(self.fn, X[0])
+        other = next((row for row in X[1:] if not np.array_equal(row, X[0])), None)
+        if other is not None and _Trace(self.fn, other).signature() != trace.signature():
+            raise TraceError(
+                "compile: the function builds a different graph (or different constants) for different "
+                "samples, so one trace cannot stand for all of them: a per-sample number entered as a "
+                "constant (float(), .data, a Python branch on data); use the scalar engine for it"
+            )
+        self.trace = trace
+
+    def _plan(self, rows: int) -> _NumpyPlan | _PythonPlan:
+        assert self.trace is not None
+        if self.backend == "python" or (self.backend == "auto" and rows < AUTO_NUMPY_ROWS):
+            if self._python is None:
+                self._python = _PythonPlan(self.trace)
+            return self._python
+        if self._numpy is None:
+            self._numpy = _NumpyPlan(self.trace)
+        return self._numpy
+
+    def _check_guards(self, values: Callable[[Any], np.ndarray], X: np.ndarray) -> None:
+        """Every comparison made while tracing must come out the same on every row."""
+        assert self.trace is not None
+        for what, value, other, result in self.trace.guards:
+            data = values(value)
+            if what == "bool":
+                now = data != 0.0
+            else:
+                other_data = values(other) if isinstance(other, Value) else other
+                now = {"lt": np.less, "le": np.less_equal, "gt": np.greater, "ge": np.greater_equal}[what](
+                    data, other_data
+                )
+            bad = np.flatnonzero(np.broadcast_to(now, (len(X),)) != result)
+            if len(bad):
+                raise TraceError(
+                    f"compile: the function branched on a traced Value ({what} gave {result} while tracing) "
+                    f"and row {int(bad[0])} goes the other way; use the scalar engine for data-dependent programs"
+                )
+
+    # ------------------------------------------------------------ the API
+    def __call__(self, X: Any) -> np.ndarray:
+        """The outputs for every row: shape (rows,) for one output, else (rows, n_out)."""
+        X = self._prepare(X)
+        if not len(X):
+            return np.zeros((0,) if self.trace is None or self.trace.single else (0, len(self.trace.outputs)))
+        plan = self._plan(len(X))
+        out = plan.forward(X, self)
+        return self._shape(out)
+
+    def backward(self, X: Any, grad: Any = None) -> np.ndarray:
+        """The same forward, then ADD to every parameter's ``.grad`` what
+        ``sum(fn(*row) for row in X).backward()`` would add (``grad``: weights per row and output).
+        Returns the outputs."""
+        X = self._prepare(X)
+        if not len(X):
+            return self(X)
+        assert self.trace is not None
+        seeds = self._seeds(grad, len(X))
+        out, param_grads, _ = self._plan(len(X)).backward(X, seeds, self, want_inputs=False)
+        # Applied only once the whole batch succeeded: a failure changes no .grad.
+        for p, g in zip(self._params(), param_grads):
+            p.grad += g
+        return self._shape(out)
+
+    def input_grads(self, X: Any) -> np.ndarray:
+        """d output / d input per row: (rows, n_inputs), or (rows, n_out, n_inputs)."""
+        X = self._prepare(X)
+        assert self.trace is not None
+        n_out = len(self.trace.outputs)
+        result = np.zeros((len(X), n_out, self.n_inputs or 0))
+        for j in range(n_out):
+            seeds = np.zeros((len(X), n_out))
+            seeds[:, j] = 1.0
+            _, _, inputs = self._plan(len(X)).backward(X, seeds, self, want_inputs=True)
+            result[:, j, :] = inputs
+        return result[:, 0, :] if self.trace.single else result
+
+    def _params(self) -> list[Value]:
+        assert self.trace is not None
+        return self.trace.params
+
+    def _seeds(self, grad: Any, rows: int) -> np.ndarray:
+        assert self.trace is not None
+        n_out = len(self.trace.outputs)
+        if grad is None:
+            return np.ones((rows, n_out))
+        seeds = np.asarray(grad, dtype=float)
+        if seeds.shape == (rows,) and n_out == 1:
+            seeds = seeds[:, None]
+        if seeds.shape != (rows, n_out) or not np.isfinite(seeds).all():
+            raise ValueError(f"compile: grad must be finite with shape ({rows}, {n_out}), got {seeds.shape}")
+        return seeds
+
+    def _shape(self, out: np.ndarray) -> np.ndarray:
+        assert self.trace is not None
+        return out[:, 0] if self.trace.single else out
+
+    def scalar_error(self, X: np.ndarray, rows: Sequence[int]) -> None:
+        """Run the scalar engine on ``rows``, forward and backward, to raise its own error there."""
+        for i in rows:
+            result = self.fn(*[Value(float(x)) for x in X[i]])
+            outputs = [result] if isinstance(result, Value) else list(result)
+            for out in outputs:
+                graph.reverse_pass(out, 1.0, into_grad=False)
+
+
+# ---------------------------------------------------------------- the NumPy replay
+class _Group:
+    """Nodes of one op at one depth with inputs of the same kinds, replayed as one array op."""
+
+    __slots__ = ("op", "arg", "out", "slots", "layer")
+
+    def __init__(self, op: Any, arg: Any, out: tuple, slots: list, layer: tuple | None = None):
+        self.op = op
+        self.arg = arg
+        self.out = out  # (store, indices): "V" rows per sample, or "U" one number for all rows
+        self.slots = slots  # per input position: (store, indices)
+        self.layer = layer  # for a dense layer: (weight indices (G, n), input rows (n,), bias indices or None)
+
+
+class _Indices(np.ndarray):
+    """Indices into a store, knowing whether any repeats (then adding needs np.add.at)."""
+
+    unique: bool
+
+
+def _indices(values: Any) -> _Indices:
+    array = np.asarray(values, dtype=int).view(_Indices)
+    array.unique = len(np.unique(array)) == array.size
+    return array
+
+
+class _NumpyPlan:
+    """The trace as groups in topological order, over two stores: V (node, row) for nodes that
+    depend on the sample, U (node,) for parameters, constants and what is made of them only."""
+
+    def __init__(self, trace: _Trace):
+        self.trace = trace
+        self.where: dict[int, tuple[str, int]] = {}
+        n_v = n_u = 0
+        depth: dict[int, int] = {}
+        for v in trace.order:
+            kind = trace.kind[id(v)]
+            parents = v.parents
+            depth[id(v)] = 1 + max((depth[id(p)] for p in parents), default=-1)
+            sample = kind == "input" or (kind == "op" and any(self.where[id(p)][0] == "V" for p in parents))
+            if sample:
+                self.where[id(v)], n_v = ("V", n_v), n_v + 1
+            else:
+                self.where[id(v)], n_u = ("U", n_u), n_u + 1
+        self.n_v, self.n_u = n_v, n_u
+        self.inputs = np.array([self.where[id(x)][1] for x in trace.inputs], dtype=int)
+        self.params = trace.params
+        self.param_index = np.array([self.where[id(v)][1] for v in self.params], dtype=int)
+        consts = [v for v in trace.order if trace.kind[id(v)] == "const"]
+        self.const_index = np.array([self.where[id(v)][1] for v in consts], dtype=int)
+        self.const_values = np.array([v.data for v in consts], dtype=float)
+        self.outputs = [self.where[id(o)] for o in trace.outputs]
+        self.groups = self._group([v for v in trace.order if trace.kind[id(v)] == "op"], depth)
+
+    def _group(self, op_nodes: list, depth: dict) -> list[_Group]:
+        buckets: dict[tuple, list] = {}
+        for v in op_nodes:
+            parents = v.parents
+            kinds = tuple(self.where[id(p)][0] for p in parents)
+            if v.op.arity is None:  # n-ary: a dense layer's dots group; any other node stands alone
+                layer = v.op is DOT and _is_layer_dot(kinds)
+                key = (depth[id(v)], "layer", len(parents), _dot_inputs(v)) if layer else ("node", id(v))
+            else:
+                key = (depth[id(v)], v.op.name, repr(v.arg), self.where[id(v)][0], kinds)
+            buckets.setdefault(key, []).append(v)
+        groups = []
+        for nodes in sorted(buckets.values(), key=lambda nodes: nodes[0].order):
+            groups.append((depth[id(nodes[0])], self._make_group(nodes)))
+        # Depth first, creation order within a depth: every group after the groups it reads.
+        groups.sort(key=lambda g: g[0])
+        return [g for _, g in groups]
+
+    def _make_group(self, nodes: list) -> _Group:
+        first = nodes[0]
+        store = self.where[id(first)][0]
+        out = (store, _indices([self.where[id(v)][1] for v in nodes]))
+        if first.op is DOT and _is_layer_dot(tuple(self.where[id(p)][0] for p in first.parents)):
+            n = len(first.parents) // 2
+            weights = _indices([[self.where[id(p)][1] for p in v.parents[:n]] for v in nodes])
+            rows = _indices([self.where[id(p)][1] for p in first.parents[n : 2 * n]])
+            bias = _indices([self.where[id(v.parents[-1])][1] for v in nodes]) if len(first.parents) % 2 else None
+            return _Group(first.op, None, out, [], (weights, rows, bias))
+        slots = [
+            (self.where[id(first.parents[k])][0], _indices([self.where[id(v.parents[k])][1] for v in nodes]))
+            for k in range(len(first.parents))
+        ]
+        return _Group(first.op, first.arg, out, slots)
+
+    # ------------------------------------------------------------ running it
+    def _stores(self, X: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        V = np.empty((self.n_v, len(X)))
+        U = np.empty(self.n_u)
+        V[self.inputs] = X.T
+        U[self.param_index] = np.fromiter(map(_get_data, self.params), float, len(self.params))  # read fresh
+        U[self.const_index] = self.const_values
+        return V, U
+
+    @staticmethod
+    def _gather(slot: tuple, V: np.ndarray, U: np.ndarray, sample_out: bool) -> np.ndarray:
+        store, indices = slot
+        if store == "V":
+            return V[indices]
+        return U[indices][:, None] if sample_out else U[indices]
+
+    def forward(self, X: np.ndarray, owner: Compiled, keep: bool = False) -> Any:
+        V, U = self._stores(X)
+        with np.errstate(all="ignore"):
+            for group in self.groups:
+                store, indices = group.out
+                if group.layer is not None:
+                    weights, rows, bias = group.layer
+                    result = U[weights] @ V[rows]
+                    if bias is not None:
+                        result = result + U[bias][:, None]
+                else:
+                    xs = [self._gather(slot, V, U, store == "V") for slot in group.slots]
+                    try:
+                        result = (
+                            group.op.forward(xs[0], group.arg)
+                            if group.op.arity == 1
+                            else group.op.evaluate(xs, group.arg)
+                        )
+                    except (ArithmeticError, ValueError):
+                        owner.scalar_error(X, range(len(X)))  # the scalar engine names the row and the op
+                        raise
+                    if store == "V":
+                        result = np.broadcast_to(result, (len(indices), len(X)))
+                if not np.isfinite(result).all():
+                    self._not_finite(group, result, X, owner)
+                (V if store == "V" else U)[indices] = result
+            if owner.trace is not None and owner.trace.guards:
+                owner._check_guards(lambda v: self._value(v, V, U), X)
+        out = np.stack([V[i] if s == "V" else np.full(len(X), U[i]) for s, i in self.outputs], axis=1)
+        return (out, V, U) if keep else out
+
+    def _value(self, v: Value, V: np.ndarray, U: np.ndarray) -> np.ndarray:
+        store, i = self.where[id(v)]
+        return V[i] if store == "V" else U[i]
+
+    def _not_finite(self, group: _Group, result: np.ndarray, X: np.ndarray, owner: Compiled) -> None:
+        bad = ~np.isfinite(result)
+        rows = sorted(set(np.nonzero(bad)[-1].tolist())) if result.ndim == 2 else list(range(len(X)))
+        owner.scalar_error(X, rows[:1])  # raises the scalar engine's own error for that row
+        raise OverflowError(f"{group.op.name} overflowed: a result is not a finite float (row {rows[0]})")
+
+    def backward(self, X: np.ndarray, seeds: np.ndarray, owner: Compiled, want_inputs: bool) -> tuple:
+        out, V, U = self.forward(X, owner, keep=True)
+        GV = np.zeros_like(V)
+        GU = np.zeros_like(U)
+        for j, (store, i) in enumerate(self.outputs):
+            if store == "V":
+                GV[i] += seeds[:, j]
+            else:
+                GU[i] += seeds[:, j].sum()
+        with np.errstate(all="ignore"):
+            for group in reversed(self.groups):
+                self._backprop(group, V, U, GV, GU)
+        if not (np.isfinite(GV).all() and np.isfinite(GU).all()):
+            owner.scalar_error(X, range(len(X)))
+            raise OverflowError("backward: a gradient is not a finite float; the graph's values are too large")
+        param_grads = GU[self.param_index].tolist()
+        return out, param_grads, GV[self.inputs].T if want_inputs else None
+
+    def _backprop(self, group: _Group, V: np.ndarray, U: np.ndarray, GV: np.ndarray, GU: np.ndarray) -> None:
+        store, indices = group.out
+        grad = (GV if store == "V" else GU)[indices]
+        if group.layer is not None:
+            weights, rows, bias = group.layer
+            _scatter(GU, weights, grad @ V[rows].T)
+            _scatter(GV, rows, U[weights].T @ grad)
+            if bias is not None:
+                _scatter(GU, bias, grad.sum(axis=1))
+            return
+        sample_out = store == "V"
+        xs = [self._gather(slot, V, U, sample_out) for slot in group.slots]
+        out = (V if sample_out else U)[indices]
+        for slot, local in zip(group.slots, group.op.local_grads(xs, out, group.arg)):
+            share = grad * local
+            if slot[0] == "V":
+                _scatter(GV, slot[1], np.broadcast_to(share, grad.shape))
+            else:
+                _scatter(GU, slot[1], share.sum(axis=1) if sample_out else np.broadcast_to(share, grad.shape))
+
+
+def _scatter(store: np.ndarray, indices: np.ndarray, values: np.ndarray) -> None:
+    """store[indices] += values, also where an index repeats (a node read twice)."""
+    if getattr(indices, "unique", False):
+        store[indices] += values
+    else:
+        np.add.at(store, indices, values)
+
+
+def _is_layer_dot(kinds: tuple) -> bool:
+    """A dot node of a dense layer: weights from U (parameters), inputs from V, a bias from U."""
+    n = len(kinds) // 2
+    return (
+        n > 0
+        and all(k == "U" for k in kinds[:n])
+        and all(k == "V" for k in kinds[n : 2 * n])
+        and (len(kinds) % 2 == 0 or kinds[-1] == "U")
+    )
+
+
+def _dot_inputs(v: Value) -> tuple:
+    n = len(v.parents) // 2
+    return tuple(id(p) for p in v.parents[n : 2 * n]) + (len(v.parents) % 2,)
+
+
+# ---------------------------------------------------------------- the straight-line Python replay
+class _PythonPlan:
+    """The trace as one generated Python function over plain floats, run row by row.
+
+    The forward lines call the op table's own forwards in creation order; the backward
+    lines follow the scalar engine's reverse pass exactly (newest node first, the same
+    skip of zero gradients, dot's fused order), so the sums are the same, bit for bit.
+    """
+
+    def __init__(self, trace: _Trace):
+        self.trace = trace
+        self.params = trace.params
+        name = {}
+        env: dict[str, Any] = {"isfinite": math.isfinite}
+        for k, v in enumerate(trace.order):
+            name[id(v)] = f"v{k}"
+        inputs = ", ".join(name[id(x)] for x in trace.inputs)
+        params = {id(p): j for j, p in enumerate(self.params)}
+        body = [f"def replay({inputs}{',' if inputs else ''} P, seeds, acc):"]
+        for v in trace.order:
+            kind = trace.kind[id(v)]
+            n = name[id(v)]
+            if kind == "param":
+                body.append(f"    {n} = P[{params[id(v)]}]")
+            elif kind == "const":
+                body.append(f"    {n} = {v.data!r}")
+            elif kind == "op":
+                env[f"F{n}"], env[f"A{n}"], env[f"D{n}"] = v.op.forward, v.arg, v.op
+                ins = [name[id(p)] for p in v.parents]
+                if v.op.arity == 1:
+                    body.append(f"    {n} = F{n}({ins[0]}, A{n})")
+                else:
+                    body.append(f"    {n} = F{n}([{', '.join(ins)}], A{n})")
+        values = [name[id(v)] for v in trace.order]
+        # One sum tells all values are finite (inf or nan in any would show), unless finite ones
+        # overflow together: only then the closer look.
+        body.append(f"    if not isfinite({' + '.join(values)}) and not all(map(isfinite, [{', '.join(values)}])):")
+        body.append(f"        return None, [{', '.join(values)}]")
+        outs = [name[id(o)] for o in trace.outputs]
+        body.append(f"    outs = [{', '.join(outs)}]")
+        body.append("    if seeds is None:")
+        body.append("        return outs, None")
+        # Backward: every gradient starts at 0.0 except parameters', which continue the running sums.
+        for v in trace.order:
+            n = name[id(v)]
+            start = f"acc[{params[id(v)]}]" if id(v) in params else "0.0"
+            body.append(f"    g{n} = {start}")
+        for j, o in enumerate(outs):
+            body.append(f"    g{o} += seeds[{j}]")
+        for v in reversed(trace.order):
+            if trace.kind[id(v)] != "op":
+                continue
+            n = name[id(v)]
+            ins = [name[id(p)] for p in v.parents]
+            body.append(f"    if g{n}:")
+            if v.op.arity == 1:
+                body.append(f"        g{ins[0]} += g{n} * D{n}.derivative({ins[0]}, {n}, A{n})")
+            elif v.op is DOT:
+                half = len(ins) // 2
+                for w, x in zip(ins[:half], ins[half : 2 * half]):
+                    body.append(f"        g{w} += g{n} * {x}")
+                    body.append(f"        g{x} += g{n} * {w}")
+                if len(ins) % 2:
+                    body.append(f"        g{ins[-1]} += g{n}")
+            else:
+                body.append(f"        L = D{n}.partials([{', '.join(ins)}], {n}, A{n})")
+                for k, p in enumerate(ins):
+                    body.append(f"        g{p} += g{n} * L[{k}]")
+        grads = [f"g{name[id(v)]}" for v in trace.order]
+        body.append(f"    if not isfinite({' + '.join(grads)}) and not all(map(isfinite, [{', '.join(grads)}])):")
+        body.append("        return None, None")
+        body.append(f"    acc[:] = [{', '.join('g' + name[id(p)] for p in self.params)}]")
+        body.append(f"    return outs, [{', '.join('g' + name[id(x)] for x in trace.inputs)}]")
+        self.source = "\n".join(body)
+        exec(self.source, env)  # noqa: S102 - our own generated code, from the trace
+        self.replay = env["replay"]
+
+    def forward(self, X: np.ndarray, owner: Compiled) -> np.ndarray:
+        P = [p.data for p in self.params]
+        out = []
+        for i, row in enumerate(X.tolist()):
+            outs, _ = self.replay(*row, P, None, None)
+            if outs is None:
+                owner.scalar_error(X, [i])
+                raise OverflowError(f"compile: a value of row {i} is not a finite float")
+            out.append(outs)
+        result = np.array(out, dtype=float)
+        self._guards(owner, X)
+        return result
+
+    def _guards(self, owner: Compiled, X: np.ndarray) -> None:
+        # Comparisons are checked on the whole batch at once, by the NumPy replay.
+        if self.trace.guards:
+            if owner._numpy is None:
+                owner._numpy = _NumpyPlan(self.trace)
+            owner._numpy.forward(X, owner)
+
+    def backward(self, X: np.ndarray, seeds: np.ndarray, owner: Compiled, want_inputs: bool) -> tuple:
+        P = [p.data for p in self.params]
+        acc = [0.0] * len(self.params)
+        rows = X.tolist()
+        outs: list = [None] * len(rows)
+        inputs: list = [None] * len(rows)
+        # The scalar engine meets the last row's nodes first (they are the newest): so do we.
+        for i in reversed(range(len(rows))):
+            outs[i], inputs[i] = self.replay(*rows[i], P, seeds[i].tolist(), acc)
+            if outs[i] is None or inputs[i] is None:
+                owner.scalar_error(X, [i])
+                raise OverflowError(f"compile: a value or gradient of row {i} is not a finite float")
+        self._guards(owner, X)
+        return np.array(outs, dtype=float), acc, np.array(inputs, dtype=float).reshape(len(rows), -1)

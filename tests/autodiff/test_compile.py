@@ -1,0 +1,171 @@
+"""autodiff.compile: the replay gives the scalar engine's numbers, or an error; never a silent difference."""
+
+import math
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import autodiff
+import nn
+from autodiff import TraceError, Value
+from autodiff.testing import expressions
+
+BACKENDS = ["numpy", "python"]
+
+
+def _scalar(fn, X):
+    """Outputs per row and parameter gradients of sum(fn(*row)), from the scalar engine."""
+    outs = []
+    total = None
+    for row in X:
+        out = fn(*[Value(float(x)) for x in row])
+        outs.append(out.data)
+        total = out if total is None else total + out
+    return np.array(outs), total
+
+
+def _close(a, b, backend):
+    a, b = np.asarray(a, dtype=float), np.asarray(b, dtype=float)
+    if backend == "python":
+        assert np.array_equal(a, b), (a, b)
+    else:
+        assert np.allclose(a, b, rtol=1e-12, atol=1e-12), (a, b)
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+@settings(max_examples=40, deadline=None)
+@given(case=expressions(n_inputs=3), data=st.data())
+def test_random_expressions_replay_like_the_scalar_engine(backend, case, data):
+    expression, first = case
+    # Rows near the traced one: inside the domains the expression's guards keep.
+    rows = data.draw(st.lists(st.lists(st.floats(-0.05, 0.05), min_size=3, max_size=3), min_size=1, max_size=5))
+    X = np.array([first] + [[x + d for x, d in zip(first, row)] for row in rows])
+    try:
+        reference = [expression(*map(float, row)) for row in X]
+    except (ArithmeticError, ValueError):
+        return  # a row outside a domain: covered by the error tests below
+    f = autodiff.compile(expression, n_inputs=3, backend=backend)
+    try:
+        out = f(X)
+    except TraceError:
+        return  # the expression's graph differs between rows (a constant shift): refused, never wrong
+    _close(out, reference, backend)
+    grads = f.input_grads(X)
+    expected = [autodiff.gradients(y, xs) for y, xs in _traced(expression, X)]
+    _close(grads, expected, backend)
+
+
+def _traced(expression, X):
+    for row in X:
+        xs = [Value(float(x)) for x in row]
+        yield expression(*xs), xs
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_backward_adds_what_the_summed_scalar_graph_adds(backend):
+    model = nn.MLP(2, [8, 8, 1], activation="tanh", seed=1)
+
+    def loss(x1, x2, y):
+        return (model([x1, x2])[0] - y) ** 2 + 1e-3 * autodiff.sum([p * p for p in model.parameters()[:4]])
+
+    X = np.random.default_rng(0).normal(size=(20, 3))
+    f = autodiff.compile(loss, backend=backend)
+    model.zero_grad()
+    out = f.backward(X)
+    compiled = [p.grad for p in model.parameters()]
+    model.zero_grad()
+    outs, total = _scalar(loss, X)
+    total.backward()
+    _close(out, outs, backend)
+    _close(compiled, [p.grad for p in model.parameters()], backend)
+
+
+def test_parameters_are_read_fresh_at_every_call():
+    w = Value(2.0)
+    f = autodiff.compile(lambda x: w * x, n_inputs=1)
+    assert f([[3.0]]).tolist() == [6.0]
+    w.data = -1.0
+    assert f([[3.0]]).tolist() == [-3.0]
+
+
+def test_grad_weights_rows_and_outputs():
+    w = Value(0.5)
+    f = autodiff.compile(lambda x: [w * x, (w * x).exp()], n_inputs=1, backend="numpy")
+    X = [[1.0], [2.0]]
+    weights = [[1.0, 0.0], [0.5, 2.0]]
+    f.backward(X, grad=weights)
+    expected = 1.0 * 1.0 + 0.5 * 2.0 + 2.0 * math.exp(0.5 * 2.0) * 2.0
+    assert w.grad == pytest.approx(expected, rel=1e-12)
+    assert f(X).shape == (2, 2) and f.input_grads(X).shape == (2, 2, 1)
+
+
+def test_a_branch_on_a_traced_value_is_checked_on_every_row():
+    def f(x):
+        return x.tanh() if x > 0 else x.relu()
+
+    compiled = autodiff.compile(f, n_inputs=1, backend="numpy")
+    assert compiled([[1.0], [2.0]]).tolist() == [math.tanh(1.0), math.tanh(2.0)]
+    # Traced on rows that agree; a later batch with a row that goes the other way is refused.
+    with pytest.raises(TraceError, match="branched on a traced Value"):
+        compiled([[1.0], [-1.0]])
+    # A batch whose rows differ in their branch is refused at tracing too.
+    with pytest.raises(TraceError, match="different graph"):
+        autodiff.compile(f, n_inputs=1)([[1.0], [-1.0]])
+
+
+def test_float_of_a_traced_value_is_refused():
+    with pytest.raises(TraceError, match="float"):
+        autodiff.compile(lambda x, y: x * float(y), n_inputs=2)([[1.0, 2.0]])
+
+
+def test_per_sample_data_as_a_constant_is_refused():
+    # y.data enters as a plain number: the graph's constant would differ from row to row.
+    with pytest.raises(TraceError, match="different"):
+        autodiff.compile(lambda x, y: x * Value(y.data), n_inputs=2)([[1.0, 2.0], [1.0, 3.0]])
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+@pytest.mark.parametrize(
+    ("fn", "good", "bad", "error", "match"),
+    [
+        (lambda x: (x - 2.0).log(), 5.0, 1.0, ValueError, "log"),
+        (lambda x: (x * 1000.0).exp(), 0.1, 1.0, OverflowError, "exp"),
+        (lambda x: 1.0 / (x - 1.0), 5.0, 1.0, ZeroDivisionError, "div"),
+    ],
+)
+def test_errors_are_the_scalar_engines(backend, fn, good, bad, error, match):
+    f = autodiff.compile(fn, n_inputs=1, backend=backend)
+    f([[good]])  # traced on a good row
+    with pytest.raises(error, match=match):
+        f([[good], [bad]])
+
+
+def test_a_failed_backward_changes_no_grad():
+    w = Value(1.0)
+    f = autodiff.compile(lambda x: (w * x).sqrt(), n_inputs=1, backend="numpy")
+    f.backward([[4.0]])
+    before = w.grad
+    with pytest.raises(ValueError, match="sqrt"):
+        f.backward([[4.0], [-1.0]])
+    assert w.grad == before
+
+
+def test_the_trace_is_a_graph_viz_can_draw():
+    import viz
+
+    w = Value(2.0, label="w")
+    f = autodiff.compile(lambda x: (w * x).tanh(), n_inputs=1)
+    f([[0.5]])
+    assert "tanh" in viz.draw_graph(f.trace.outputs[0]).source
+
+
+def test_bad_input_is_refused():
+    f = autodiff.compile(lambda x: x * 2.0, n_inputs=1)
+    with pytest.raises(ValueError, match="finite"):
+        f([[math.nan]])
+    with pytest.raises(ValueError, match="columns"):
+        f([[1.0, 2.0]])
+    with pytest.raises(ValueError, match="backend"):
+        autodiff.compile(lambda x: x, backend="gpu")
