@@ -62,7 +62,7 @@ def compile(fn: Callable[..., Any], n_inputs: int | None = None, *, backend: str
         >>> f([[0.0], [0.5]]).round(6).tolist()
         [0.0, 0.761594]
         >>> _ = f.backward([[0.0], [0.5]]); round(w.grad, 6)
-        1.419974
+        0.209987
     """
     if backend not in ("numpy", "python", "auto"):
         raise ValueError(f"compile: backend must be 'numpy', 'python' or 'auto', got {backend!r}")
