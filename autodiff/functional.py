@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import builtins
 import functools
+import math
 import warnings
 from collections.abc import Callable, Iterable, Sequence
+from fractions import Fraction
 from itertools import repeat
 from operator import attrgetter
 from typing import Any
@@ -64,7 +67,25 @@ def sum(values: Iterable[Value | float]) -> Value:  # noqa: A001 - autodiff.sum 
         6.0
     """
     parents = _values(values, "sum")
-    return _nary(SUM, parents) if parents else Value(0.0)
+    if not parents:
+        return Value(0.0)
+    data = list(map(_get_data, parents))
+    try:
+        total = SUM.forward(data, None)
+    except (OverflowError, ValueError):  # fsum refuses partial sums beyond the floats, even when the total is not
+        total = _exact_sum(data)
+    return make_node(SUM, parents, None, total)
+
+
+def _exact_sum(data: list[float]) -> float:
+    """The correctly rounded total, like fsum's, from exact fractions; nan or inf where there is
+    no such float (make_node then names the bad input, or the overflow, and the op)."""
+    if not all(map(math.isfinite, data)):
+        return math.nan
+    try:
+        return float(builtins.sum(map(Fraction, data)))
+    except OverflowError:
+        return math.inf
 
 
 def _pair(op: Op, x: Value | float, y: Value | float) -> Value:
@@ -269,12 +290,18 @@ def log_softmax(values: Iterable[Value | float]) -> list[Value]:
 def softmax(values: Iterable[Value | float]) -> list[Value]:
     """[e**x_i / sum_j e**x_j] as exp(log_softmax): never overflows.
 
+    Where x_i - logsumexp(x) is below the floats (softmax([1e308, -1e308])), p_i is
+    the constant 0.0: floats round e**x_i / sum_j e**x_j, and its slopes, to exactly that.
+
     Example:
         >>> import autodiff
         >>> [round(p.data, 3) for p in autodiff.softmax([0.0, 0.0])]
         [0.5, 0.5]
     """
-    return [x.exp() for x in log_softmax(values)]
+    parents = _values(values, "softmax")
+    total = logsumexp(parents)
+    top = total.data
+    return [(x - total).exp() if math.isfinite(x.data - top) else Value(0.0) for x in parents]
 
 
 # ---------------------------------------------------------------- derivatives

@@ -14,13 +14,14 @@ below, which know that a one-input node keeps its input bare (see value.py).
 
 from __future__ import annotations
 
+import itertools
 import math
 import threading
 from collections.abc import Sequence
 from operator import attrgetter
 from typing import Any
 
-from .checks import as_float
+from .checks import as_float, must_be_finite
 from .mode import enable_grad
 
 __all__ = ["nodes", "topological_order", "inputs_of", "backward", "zero_grad", "reverse_pass", "reverse_pass_on_values"]
@@ -131,9 +132,7 @@ def reverse_pass(root: Any, seed: float, into_grad: bool, wrt: Sequence[Any] = (
             for node in reversed(ops):
                 grad = node._acc
                 if not isfinite(grad):
-                    raise OverflowError(
-                        f"the gradient reaching this node is {grad!r}; the graph's values are too large for floats"
-                    )
+                    raise _not_finite("node", grad, ops, leaves)
                 if grad == 0.0:
                     continue  # nothing flows back through this node
                 parents = node._parents
@@ -150,9 +149,7 @@ def reverse_pass(root: Any, seed: float, into_grad: bool, wrt: Sequence[Any] = (
             # that one C-speed sum is the check, unless the total itself overflows: then look closer.)
             if not isfinite(sum(map(_get_acc, leaves))) and not all(map(isfinite, map(_get_acc, leaves))):
                 node = next(leaf for leaf in leaves if not isfinite(leaf._acc))
-                raise OverflowError(
-                    f"the gradient reaching this leaf is {node._acc!r}; the graph's values are too large for floats"
-                )
+                raise _not_finite("leaf", node._acc, ops, leaves)
         except (ArithmeticError, ValueError) as error:
             raise type(error)(f"backward through {_describe(node)}: {error}") from error
         if into_grad:
@@ -161,6 +158,14 @@ def reverse_pass(root: Any, seed: float, into_grad: bool, wrt: Sequence[Any] = (
             for node in leaves:
                 node.grad += node._acc
         return [x._acc for x in wrt]
+
+
+def _not_finite(where: str, grad: float, ops: list, leaves: list) -> ArithmeticError | ValueError:
+    """Why a gradient is not finite: a NaN or inf put into some ``.data`` by hand, else an overflow."""
+    bad = next((n.data for n in itertools.chain(leaves, ops) if not math.isfinite(n.data)), None)
+    if bad is not None:
+        return must_be_finite("an input (Value.data set by hand?)", bad)
+    return OverflowError(f"the gradient reaching this {where} is {grad!r}; the graph's values are too large for floats")
 
 
 def _describe(node: Any) -> str:
