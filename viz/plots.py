@@ -105,16 +105,49 @@ def plot_decision_boundary(model, X, y, ax=None, resolution=200):
     )
     ax.set_xlim(low[0], high[0])
     ax.set_ylim(low[1], high[1])
+    ax.set_xlabel("x1")
+    ax.set_ylabel("x2")
     ax.set_title("decision boundary")
+    _class_legend(ax, cmap, classes, _class_names(y, threshold, classes))
     return ax
 
 
-def plot_loss(history, ax=None):
-    """Loss per epoch (and accuracy on a second y axis, if the history has any).
+def _class_names(y: np.ndarray, threshold, classes: int) -> list:
+    """What each colour stands for: "class 0", "class 1"; for one output, y's own two labels ("class -1", "class 1")."""
+    labels = np.unique(y)
+    if threshold is not None and len(labels) == 2:
+        return [f"class {label:g}" if np.issubdtype(labels.dtype, np.number) else f"class {label}" for label in labels]
+    return [f"class {k}" for k in range(classes)]
+
+
+def _class_legend(ax, cmap, classes: int, names: list) -> None:
+    """One legend entry per class: its region colour and its point colour are the same."""
+    from matplotlib.lines import Line2D
+
+    handles = [
+        Line2D(
+            [],
+            [],
+            marker="s",
+            linestyle="",
+            markersize=9,
+            markerfacecolor=cmap(k),
+            markeredgecolor="k",
+            alpha=0.8,
+            label=name,
+        )
+        for k, name in zip(range(classes), names)
+    ]
+    ax.legend(handles=handles, loc="best", fontsize=8, title="region and points", title_fontsize=8)
+
+
+def plot_loss(history, ax=None, *, log: bool = False):
+    """Loss per epoch (and accuracy on a second y axis, if the history has any), with a legend.
 
     Args:
         history: what nn.fit returns (.loss and .accuracy lists), or a plain list of losses.
         ax: a matplotlib Axes (default: a new figure's).
+        log: a logarithmic loss axis (default linear, so that the picture reads as it is).
     Returns:
         The loss Axes.
 
@@ -127,17 +160,18 @@ def plot_loss(history, ax=None):
     if ax is None:
         ax = plt.figure(figsize=(6, 4)).add_subplot()
     epochs = np.arange(1, len(losses) + 1)
-    ax.plot(epochs, losses, color="tab:red", label="loss")
+    lines = ax.plot(epochs, losses, color="tab:red", label="loss")
     ax.set_xlabel("epoch")
     ax.set_ylabel("loss")
-    if losses and min(losses) > 0 and max(losses) / min(losses) > 100:
+    if log:
         ax.set_yscale("log")
     if accuracy:
         twin = ax.twinx()
-        twin.plot(np.arange(1, len(accuracy) + 1), accuracy, color="tab:blue", label="accuracy")
+        lines += twin.plot(np.arange(1, len(accuracy) + 1), accuracy, color="tab:blue", label="accuracy")
         twin.set_ylabel("accuracy")
         twin.set_ylim(0, 1.05)
-    ax.set_title("training")
+    ax.legend(handles=lines, loc="center right")
+    ax.set_title("training: loss per epoch" + (" and accuracy" if accuracy else ""))
     return ax
 
 
@@ -152,7 +186,8 @@ def plot_activations(names=DEFAULT_ACTIVATIONS, *, x_range=(-5.0, 5.0)):
             (name, argument) pairs such as ("leaky_relu", 0.2).
         x_range: the x interval shown.
     Returns:
-        The matplotlib Figure, one Axes per function (f solid, f' dashed).
+        The matplotlib Figure, one Axes per function (f solid, f' dashed), in rows of
+        three (two for four functions) shaped for a 16:9 slide.
 
     Example:
         >>> fig = plot_activations(["tanh", ("leaky_relu", 0.2)])  # doctest: +SKIP
@@ -161,8 +196,16 @@ def plot_activations(names=DEFAULT_ACTIVATIONS, *, x_range=(-5.0, 5.0)):
 
     plt = _pyplot()
     items = [names] if isinstance(names, str) else list(names)
-    fig, axes = plt.subplots(1, len(items), figsize=(3.2 * len(items), 3), squeeze=False)
-    for ax, item in zip(axes[0], items):
+    if not items:
+        raise ValueError("plot_activations: no function names given")
+    columns = 2 if len(items) == 4 else min(len(items), 3)
+    rows = -(-len(items) // columns)
+    # A 16:9 slide: two rows of three (or of two) fill it; one row is a strip.
+    size = (12, 6.75) if rows > 1 else (4 * columns, 3.6)
+    fig, axes = plt.subplots(rows, columns, figsize=size, squeeze=False)
+    for ax in axes.flat[len(items) :]:
+        fig.delaxes(ax)
+    for ax, item in zip(axes.flat, items):
         name, arg = (item, None) if isinstance(item, str) else item
         op = get_op(name)
         if op.arity != 1:
@@ -175,6 +218,7 @@ def plot_activations(names=DEFAULT_ACTIVATIONS, *, x_range=(-5.0, 5.0)):
         ax.plot(xs, fs, color="tab:blue", label="f(x)")
         ax.plot(xs, ds, color="tab:orange", linestyle="--", label="f'(x)")
         ax.set_title(op.name if arg is None else f"{op.name}({arg:g})")
+        ax.set_xlabel("x")
         ax.legend(loc="upper left", fontsize=8)
     fig.tight_layout()
     return fig

@@ -117,3 +117,35 @@ def test_a_single_sigmoid_neuron_thresholds_at_one_half():
     neuron.b.data = 0.0
     classes, threshold = _predict_classes(neuron, np.array([[-1.0, 0.0], [1.0, 0.0]]))
     assert threshold == 0.5 and classes.tolist() == [0, 1]
+
+
+# ---------------------------------------------------------------- legible on a slide
+def test_every_plot_has_labels_titles_and_a_legend():
+    X, y = _blobs()
+    ax = viz.plot_decision_boundary(nn.MLP(2, [8, 2], seed=0), X, y, resolution=20)
+    assert (ax.get_xlabel(), ax.get_ylabel()) == ("x1", "x2") and ax.get_title()
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["class 0", "class 1"]
+    ax = viz.plot_decision_boundary(_linear_neuron("tanh"), X, 2 * y - 1, resolution=20)
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["class -1", "class 1"]
+    history = nn.History()
+    history.loss[:] = [0.7, 0.4]
+    history.accuracy[:] = [0.5, 0.9]
+    ax = viz.plot_loss(history)
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["loss", "accuracy"] and ax.get_title()
+    fig = viz.plot_activations(["tanh", "relu"])
+    assert all(a.get_xlabel() == "x" and a.get_title() and a.get_legend() for a in fig.axes)
+
+
+def test_loss_axis_is_linear_unless_asked():
+    losses = [1000.0, 10.0, 0.1]  # a range that used to switch to log by itself
+    assert viz.plot_loss(losses).get_yscale() == "linear"
+    assert viz.plot_loss(losses, log=True).get_yscale() == "log"
+
+
+def test_activations_are_laid_out_for_a_wide_slide():
+    fig = viz.plot_activations(["sigmoid", "tanh", "relu", ("leaky_relu", 0.1), "softplus", "exp"])
+    grid = sorted({(round(a.get_position().y0, 3), round(a.get_position().x0, 3)) for a in fig.axes})
+    assert len(fig.axes) == 6 and len({y for y, _ in grid}) == 2 and len({x for _, x in grid}) == 3  # 2 x 3
+    width, height = fig.get_size_inches()
+    assert width / height == pytest.approx(16 / 9)
+    assert len(viz.plot_activations(["tanh", "relu", "sigmoid", "softplus", "exp"]).axes) == 5  # no empty panel
