@@ -384,7 +384,7 @@ class _NumpyPlan:
                     except (ArithmeticError, ValueError):
                         owner.scalar_error(X, range(len(X)))  # the scalar engine names the row and the op
                         raise
-                    if store == "V":
+                    if store == "V" and np.shape(result) != (len(indices), len(X)):  # (an op of constants only)
                         result = np.broadcast_to(result, (len(indices), len(X)))
                 if not np.isfinite(result).all():
                     self._not_finite(group, result, X, owner)
@@ -437,10 +437,12 @@ class _NumpyPlan:
         out = (V if sample_out else U)[indices]
         for slot, local in zip(group.slots, group.op.local_grads(xs, out, group.arg)):
             share = grad * local
+            if np.shape(share) != grad.shape:  # a local derivative of constants only
+                share = np.broadcast_to(share, grad.shape)
             if slot[0] == "V":
-                _scatter(GV, slot[1], np.broadcast_to(share, grad.shape))
+                _scatter(GV, slot[1], share)
             else:
-                _scatter(GU, slot[1], share.sum(axis=1) if sample_out else np.broadcast_to(share, grad.shape))
+                _scatter(GU, slot[1], share.sum(axis=1) if sample_out else share)
 
 
 def _scatter(store: np.ndarray, indices: np.ndarray, values: np.ndarray) -> None:
