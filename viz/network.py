@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import html
+
 import graphviz
 
 from .graph import FONT, NEGATIVE, POSITIVE, GraphTooLarge, escape_plain, fmt
@@ -13,15 +15,22 @@ def _number(x) -> float:
     return float(getattr(x, "data", x))
 
 
+# Numbers are written on a layer's edges only when its neurons are at most this many: the labels
+# then stand in one column, a row apart each (see _label_distance); more would pile up.
+NUMBERS_FIT = 4
+
+
 def draw_network(mlp, *, show_weights=False, precision=2, max_edges=2000) -> graphviz.Digraph:
     """An MLP as columns of circles (input, hidden layers, output) with an edge per weight.
 
     Edges are blue for positive weights, red for negative ones, thicker for
-    larger magnitudes (relative to the largest weight).
+    larger magnitudes (relative to the largest weight); a legend says so.
 
     Args:
         mlp: an nn.MLP (anything with .layers[i].neurons[j].w and .b works).
-        show_weights: write each weight on its edge and each bias in its neuron.
+        show_weights: write each weight on its edge and each bias in its neuron. Only where
+            they fit: a layer of more than NUMBERS_FIT (4) neurons shows its weights by colour
+            and width alone, and the legend says which layers.
         precision: significant digits of the weights shown.
         max_edges: refuse (GraphTooLarge) networks with more weights than this.
     Returns:
@@ -47,6 +56,7 @@ def draw_network(mlp, *, show_weights=False, precision=2, max_edges=2000) -> gra
         )
     nin = getattr(mlp, "nin", None) or len(weights[0][0])
     largest = max((abs(w) for layer in weights for row in layer for w in row), default=0.0) or 1.0
+    numbered = [show_weights and len(layer) <= NUMBERS_FIT for layer in weights]
     # Positions pinned by hand (neato reads pos="x,y!" in inches): columns in layer order,
     # circles in index order from the top, as in the notes. dot would reorder them.
     dot = graphviz.Digraph(
@@ -68,10 +78,14 @@ def draw_network(mlp, *, show_weights=False, precision=2, max_edges=2000) -> gra
         name = "output" if k == len(layers) - 1 else f"hidden {k + 1}"
         activation = getattr(layer, "activation", None)
         label = f"{name}\n({activation})" if activation else name
-        text = [f"b={fmt(b, precision)}" if show_weights else "" for b in biases[k]]
+        text = [f"b={fmt(b, precision)}" if numbered[k] else "" for b in biases[k]]
         columns.append((label, "#dcfce7" if name == "output" else "#f3f4f6", text))
     tallest = max(len(texts) for _, _, texts in columns)
     dx, dy = (2.2, 0.8) if show_weights else (1.6, 0.6)
+    if any(numbered):  # room between the circles for the column of numbers
+        dx = max(dx, 0.6 * (max(len(layer) for layer, shown in zip(weights, numbered) if shown) + 1))
+    radius = (0.6 if show_weights else 0.45) / 2
+    tops = [(len(texts) - 1) / 2 * dy for _, _, texts in columns]
     for c, (label, fill, texts) in enumerate(columns):
         top = (len(texts) - 1) / 2 * dy
         dot.node(
@@ -89,10 +103,61 @@ def draw_network(mlp, *, show_weights=False, precision=2, max_edges=2000) -> gra
         for j, row in enumerate(layer):
             for i, w in enumerate(row):
                 attrs = {"color": POSITIVE if w >= 0 else NEGATIVE, "penwidth": f"{0.4 + 3.0 * abs(w) / largest:.2f}"}
-                if show_weights:
-                    # Near the tail, where a neuron's outgoing edges fan apart, labels do not pile up.
+                if numbered[k]:
+                    rise = (tops[k] - i * dy) - (tops[k + 1] - j * dy)
+                    distance = _label_distance(dx, rise, radius, len(layer))
                     attrs.update(
-                        taillabel=fmt(w, precision), labeldistance="4.5", labelangle="0", fontcolor=attrs["color"]
+                        taillabel=fmt(w, precision),
+                        labeldistance=f"{distance:.3f}",
+                        labelangle="0",
+                        fontcolor=attrs["color"],
                     )
                 dot.edge(f"L{k}n{i}", f"L{k + 1}n{j}", **attrs)
+    unnumbered = [
+        f"{columns[k][0].split(chr(10))[0]} → {columns[k + 1][0].split(chr(10))[0]}"
+        for k in range(len(layers))
+        if show_weights and not numbered[k]
+    ]
+    dot.node(
+        "legend",
+        label=_legend(largest, precision, unnumbered),
+        shape="plaintext",
+        style="",
+        fixedsize="false",
+        fontsize="9",
+        pos=f"{len(layers) * dx / 2:.2f},{-(tallest - 1) / 2 * dy - 0.9:.2f}!",
+    )
     return dot
+
+
+def _label_distance(dx: float, rise: float, radius: float, nout: int) -> float:
+    """labeldistance putting a weight's tail label on its edge, 1/(nout + 1) of the way across.
+
+    Edge i -> j's point at t = 1/(nout + 1) has height (1 - t) y_i + t y_j: for every i, j
+    those heights differ by multiples of dy/(nout + 1), so the labels stand in one column,
+    evenly spaced, none on another. Graphviz puts a tail label 10 points x labeldistance
+    from where the edge leaves the circle.
+    """
+    t = 1 / (nout + 1)
+    length = (dx * dx + rise * rise) ** 0.5 * 72  # points
+    return (t * length - radius * 72) / 10
+
+
+def _legend(largest: float, precision: int, unnumbered: list) -> str:
+    """An HTML-like table: what the edge colours and widths mean (bars, no glyphs that need a font)."""
+
+    def bar(color, width):
+        return f'<TD FIXEDSIZE="TRUE" CELLPADDING="0" WIDTH="36" HEIGHT="{width}" BGCOLOR="{color}"></TD>'
+
+    rows = [
+        f"<TR>{bar(POSITIVE, 4)}<TD ALIGN='LEFT'>weight &gt; 0</TD>{bar(NEGATIVE, 4)}"
+        f"<TD ALIGN='LEFT'>weight &lt; 0</TD></TR>",
+        f"<TR>{bar('#6b7280', 1)}<TD ALIGN='LEFT'>small |weight|</TD>{bar('#6b7280', 5)}"
+        f"<TD ALIGN='LEFT'>|weight| = {html.escape(fmt(largest, precision))} (the largest)</TD></TR>",
+    ]
+    if unnumbered:
+        note = html.escape(", ".join(unnumbered))
+        rows.append(
+            f"<TR><TD COLSPAN='4' ALIGN='LEFT'>{note}: too many weights to write; colour and width only</TD></TR>"
+        )
+    return "<<TABLE BORDER='0' CELLSPACING='4' CELLPADDING='1'>" + "".join(rows) + "</TABLE>>"
