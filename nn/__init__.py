@@ -12,6 +12,7 @@ Example:
 
 from . import activations, datasets, init, losses, optim
 from . import sklearn as _estimators  # registers the estimators' save/load kinds; scikit-learn loads on first use
+from ._checks import MAX_PARAMETERS
 from .inference import predict_numpy
 from .layers import MLP, Layer, Neuron
 from .module import Module, Parameter
@@ -42,6 +43,7 @@ __all__ = [
     "load",
     "register_kind",
     "predict_numpy",
+    "MAX_PARAMETERS",
     "MLPClassifier",
     "MLPRegressor",
     "to_torch",

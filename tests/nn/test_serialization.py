@@ -39,10 +39,11 @@ def test_the_file_is_versioned_human_readable_json(saved):
     payload = json.loads(text)
     assert {k: payload[k] for k in ("format", "version", "kind")} == {
         "format": "scalargrad",
-        "version": 1,
+        "version": 2,
         "kind": "MLP",
     }
     assert payload["config"] == model.config() and payload["state"] == model.state_dict()
+    assert len(payload["sha256"]) == 64
 
 
 def test_load_into_an_existing_model(saved):
@@ -86,8 +87,14 @@ def test_saving_an_unknown_object():
         nn.save({}, "x.json")
 
 
+def sealed(payload) -> str:
+    """The file text of ``payload`` with its checksum recomputed: a bad content that is not a flipped bit."""
+    payload.pop("sha256", None)
+    return json.dumps({**payload, "sha256": serialization._checksum(payload)})
+
+
 def edit(key, value):
-    """A corruption: set (or with KeyError, delete) one top-level key of the file."""
+    """A corruption: set (or with KeyError, delete) one top-level key of the file (checksum resealed)."""
 
     def change(text):
         payload = json.loads(text)
@@ -95,18 +102,18 @@ def edit(key, value):
             del payload[key]
         else:
             payload[key] = value
-        return json.dumps(payload)
+        return sealed(payload)
 
     return change
 
 
 def edit_state(change_state):
-    """A corruption: change the file's state dict in place."""
+    """A corruption: change the file's state dict in place (checksum resealed)."""
 
     def change(text):
         payload = json.loads(text)
         change_state(payload["state"])
-        return json.dumps(payload)
+        return sealed(payload)
 
     return change
 
@@ -118,14 +125,16 @@ CORRUPTIONS = {
     "not an object": (lambda text: "[1, 2, 3]", "not a scalargrad file"),
     "wrong format": (edit("format", "keras"), "format 'keras'"),
     "no format": (edit("format", KeyError), "not a scalargrad file"),
-    "wrong version": (edit("version", 2), "version 2; this scalargrad reads version 1"),
+    "wrong version": (edit("version", 3), "version 3; this scalargrad reads versions 1, 2"),
     "unknown kind": (edit("kind", "Transformer"), "unknown kind 'Transformer'"),
     "bad config": (edit("config", {"nin": 2, "nouts": "big"}), "config"),
     "missing state": (edit("state", KeyError), "'state' must be an object"),
     "missing weight": (edit_state(lambda s: s.pop("layers.2.neurons.0.b")), "missing keys"),
     "extra weight": (edit_state(lambda s: s.update({"layers.3.neurons.0.b": 1.0})), "unexpected keys"),
     "NaN weight": (
-        lambda text: text.replace(json.dumps(json.loads(text)["state"]["layers.0.neurons.0.b"]), "NaN", 1),
+        lambda text: sealed(
+            json.loads(text.replace(json.dumps(json.loads(text)["state"]["layers.0.neurons.0.b"]), "NaN", 1))
+        ),
         "not finite numbers",
     ),
     "string weight": (edit_state(lambda s: s.update({"layers.0.neurons.0.b": "0.1"})), "not finite numbers"),
@@ -171,7 +180,7 @@ def test_register_kind_plugs_in_other_objects(tmp_path):
         nn.save(Box(2.5), tmp_path / "box.json")
         assert json.loads((tmp_path / "box.json").read_text())["kind"] == "Box"
         assert nn.load(tmp_path / "box.json").value == 2.5
-        (tmp_path / "box.json").write_text(json.dumps({"format": "scalargrad", "version": 1, "kind": "Box"}))
+        (tmp_path / "box.json").write_text(sealed({"format": "scalargrad", "version": 2, "kind": "Box"}))
         with pytest.raises(ValueError, match="cannot rebuild the Box"):
             nn.load(tmp_path / "box.json")
     finally:
