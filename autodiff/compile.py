@@ -135,7 +135,8 @@ class Compiled:
         self._python: _PythonPlan | None = None
 
     # ------------------------------------------------------------ tracing
-    def _prepare(self, X: Any) -> np.ndarray:
+    def prepare(self, X: Any) -> np.ndarray:
+        """X checked (finite, 2-d, n_inputs columns) as floats; traces fn on it the first time."""
         X = np.asarray(X, dtype=float)
         if X.ndim == 1 and self.n_inputs == 1:
             X = X[:, None]
@@ -195,7 +196,7 @@ class Compiled:
     # ------------------------------------------------------------ the API
     def __call__(self, X: Any) -> np.ndarray:
         """The outputs for every row: shape (rows,) for one output, else (rows, n_out)."""
-        X = self._prepare(X)
+        X = self.prepare(X)
         if not len(X):
             return np.zeros((0,) if self.trace is None or self.trace.single else (0, len(self.trace.outputs)))
         plan = self._plan(len(X))
@@ -206,7 +207,7 @@ class Compiled:
         """The same forward, then ADD to every parameter's ``.grad`` what
         ``sum(fn(*row) for row in X).backward()`` would add (``grad``: weights per row and output).
         Returns the outputs."""
-        X = self._prepare(X)
+        X = self.prepare(X)
         if not len(X):
             return self(X)
         assert self.trace is not None
@@ -219,7 +220,7 @@ class Compiled:
 
     def input_grads(self, X: Any) -> np.ndarray:
         """d output / d input per row: (rows, n_inputs), or (rows, n_out, n_inputs)."""
-        X = self._prepare(X)
+        X = self.prepare(X)
         assert self.trace is not None
         n_out = len(self.trace.outputs)
         result = np.zeros((len(X), n_out, self.n_inputs or 0))
@@ -470,6 +471,17 @@ def _dot_inputs(v: Value) -> tuple:
 
 
 # ---------------------------------------------------------------- the straight-line Python replay
+def _share_order(v: Value) -> list[int]:
+    """The order the scalar engine adds an n-ary node's shares in: its op's fused backprop
+    (dot: w_1, x_1, w_2, x_2, ..., b) or else the inputs' order. It matters for bitwise sums
+    only when one Value is an input twice."""
+    k = len(v.parents)
+    if v.op is DOT:
+        n = k // 2
+        return [i for pair in zip(range(n), range(n, 2 * n)) for i in pair] + ([k - 1] if k % 2 else [])
+    return list(range(k))
+
+
 class _PythonPlan:
     """The trace as one generated Python function over plain floats, run row by row.
 
@@ -526,17 +538,10 @@ class _PythonPlan:
             body.append(f"    if g{n}:")
             if v.op.arity == 1:
                 body.append(f"        g{ins[0]} += g{n} * D{n}.derivative({ins[0]}, {n}, A{n})")
-            elif v.op is DOT:
-                half = len(ins) // 2
-                for w, x in zip(ins[:half], ins[half : 2 * half]):
-                    body.append(f"        g{w} += g{n} * {x}")
-                    body.append(f"        g{x} += g{n} * {w}")
-                if len(ins) % 2:
-                    body.append(f"        g{ins[-1]} += g{n}")
             else:
                 body.append(f"        L = D{n}.partials([{', '.join(ins)}], {n}, A{n})")
-                for k, p in enumerate(ins):
-                    body.append(f"        g{p} += g{n} * L[{k}]")
+                for k in _share_order(v):
+                    body.append(f"        g{ins[k]} += g{n} * L[{k}]")
         grads = [f"g{name[id(v)]}" for v in trace.order]
         body.append(f"    if not isfinite({' + '.join(grads)}) and not all(map(isfinite, [{', '.join(grads)}])):")
         body.append("        return None, None")

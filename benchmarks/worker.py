@@ -101,11 +101,11 @@ def chain_micrograd(n: int, activation: str):
 
 
 # ---------------------------------------------------------------- W2: micrograd's moons demo, full-batch steps
-def moons_setup_ours():
+def moons_setup_ours(width=16):
     import nn
 
     X, y = moons()
-    model = nn.MLP(2, [16, 16, 1], activation="relu", output_activation="linear", seed=1337)
+    model = nn.MLP(2, [width, width, 1], activation="relu", output_activation="linear", seed=1337)
     optimizer = nn.optim.SGD(model.parameters(), lr=1.0)
     return X, y, model, optimizer
 
@@ -123,6 +123,65 @@ def moons_step_ours(k, X, y, model, optimizer):
     optimizer.lr = 1.0 - 0.9 * k / 100
     optimizer.step()
     return total_loss
+
+
+def moons_setup_compiled(width=16):
+    """The same step as moons_step_ours, traced once: the hinge per sample, the L2 penalty on its own."""
+    import numpy as np
+
+    import autodiff
+
+    X, y, model, optimizer = moons_setup_ours(width)
+    params = model.parameters()
+    hinge = autodiff.compile(lambda x1, x2, yi: (1 - yi * model([x1, x2])[0]).relu(), n_inputs=3, backend="numpy")
+    penalty = autodiff.compile(lambda: 1e-4 * autodiff.sum([p * p for p in params]), n_inputs=0)
+    return np.column_stack([X, y]), (hinge, penalty), model, optimizer
+
+
+def moons_step_compiled(k, XY, compiled, model, optimizer):
+    import numpy as np
+
+    hinge, penalty = compiled
+    model.zero_grad()
+    data_loss = hinge.backward(XY, grad=np.full(len(XY), 1.0 / len(XY))).sum() / len(XY)
+    total_loss = data_loss + penalty.backward(np.zeros((1, 0)))[0]
+    optimizer.lr = 1.0 - 0.9 * k / 100
+    optimizer.step()
+    return total_loss
+
+
+def moons_setup_numpy(width=16):
+    """The same network, loss and update written by hand in NumPy (the weights of moons_setup_ours)."""
+    import numpy as np
+
+    from nn.inference import layer_arrays
+
+    X, y, model, _ = moons_setup_ours(width)
+    layers = [list(layer_arrays(layer)) for layer in model.layers]
+    return np.array(X), np.array(y), layers, None
+
+
+def moons_step_numpy(k, X, y, layers, _optimizer):
+    import numpy as np
+
+    n = len(X)
+    activations, z = [X], X
+    for i, (W, b) in enumerate(layers):
+        z = activations[-1] @ W.T + b
+        activations.append(np.maximum(z, 0.0) if i < len(layers) - 1 else z)
+    scores = activations[-1][:, 0]
+    margins = 1.0 - y * scores
+    loss = np.maximum(margins, 0.0).mean() + 1e-4 * sum((W * W).sum() + (b * b).sum() for W, b in layers)
+    grad = (-(y * (margins > 0)) / n)[:, None]
+    lr = 1.0 - 0.9 * k / 100
+    for i in reversed(range(len(layers))):
+        W, b = layers[i]
+        gW, gb = grad.T @ activations[i] + 2e-4 * W, grad.sum(axis=0) + 2e-4 * b
+        if i:
+            grad = (grad @ W) * (activations[i] > 0)
+        W -= lr * gW
+        b -= lr * gb
+    return loss
 
 
 def moons_setup_micrograd():
@@ -177,6 +236,29 @@ def blobs_epoch_ours(X, T, model, optimizer):
     return loss
 
 
+def blobs_setup_compiled():
+    """W3 traced once: the per-sample MSE replayed as straight-line Python (batch size 1)."""
+    import numpy as np
+
+    import autodiff
+
+    X, T, model, optimizer = blobs_setup_ours()
+
+    def per_sample(x1, x2, t1, t2):
+        return autodiff.sum([(o - t) ** 2 for o, t in zip(model([x1, x2]), (t1, t2))]) / 2
+
+    return np.column_stack([X, T]), autodiff.compile(per_sample, n_inputs=4, backend="python"), model, optimizer
+
+
+def blobs_epoch_compiled(XT, compiled, model, optimizer):
+    loss = None
+    for i in range(len(XT)):
+        model.zero_grad()
+        loss = compiled.backward(XT[i : i + 1])
+        optimizer.step()
+    return loss
+
+
 def blobs_setup_micrograd():
     import random
 
@@ -203,7 +285,7 @@ def blobs_epoch_micrograd(X, T, model, _optimizer):
 
 # ---------------------------------------------------------------- one measurement
 def measure(engine: str, workload: str, n: int, steps: int, mode: str) -> dict:
-    ours = engine == "ours"
+    ours = engine != "micrograd"
     count = count_ours if ours else count_micrograd
     if not ours:
         sys.setrecursionlimit(10**7)  # micrograd's build_topo recurses once per node of depth
@@ -219,9 +301,17 @@ def measure(engine: str, workload: str, n: int, steps: int, mode: str) -> dict:
         run = lambda: chain(n, activation)  # noqa: E731
         per = 1
     elif workload == "W2":
-        X, y, model, optimizer = (moons_setup_ours if ours else moons_setup_micrograd)()
-        step = moons_step_ours if ours else moons_step_micrograd
-        step(0, X, y, model, optimizer)  # warm-up step, not measured
+        width = n or 16
+        setup, step = {
+            "ours": (moons_setup_ours, moons_step_ours),
+            "compiled": (moons_setup_compiled, moons_step_compiled),
+            "numpy": (moons_setup_numpy, moons_step_numpy),
+            "micrograd": (lambda width: moons_setup_micrograd(), moons_step_micrograd),
+        }[engine]
+        first = time.perf_counter()
+        X, y, model, optimizer = setup(width)
+        step(0, X, y, model, optimizer)  # warm-up step (for compiled: the trace too), not in "seconds"
+        first_step = time.perf_counter() - first
 
         def run():
             loss = None
@@ -231,8 +321,12 @@ def measure(engine: str, workload: str, n: int, steps: int, mode: str) -> dict:
 
         per = steps
     elif workload == "W3":
-        X, T, model, optimizer = (blobs_setup_ours if ours else blobs_setup_micrograd)()
-        epoch = blobs_epoch_ours if ours else blobs_epoch_micrograd
+        setup, epoch = {
+            "ours": (blobs_setup_ours, blobs_epoch_ours),
+            "compiled": (blobs_setup_compiled, blobs_epoch_compiled),
+            "micrograd": (blobs_setup_micrograd, blobs_epoch_micrograd),
+        }[engine]
+        X, T, model, optimizer = setup()
         epoch(X, T, model, optimizer)  # warm-up epoch, not measured
 
         def run():
@@ -246,6 +340,8 @@ def measure(engine: str, workload: str, n: int, steps: int, mode: str) -> dict:
         raise SystemExit(f"unknown workload {workload!r}")
 
     result = {"engine": engine, "workload": workload, "n": n, "steps": steps, "mode": mode}
+    if workload == "W2":
+        result["first_step_seconds"] = first_step
     if mode == "memory":
         import tracemalloc
 
@@ -279,7 +375,9 @@ def measure(engine: str, workload: str, n: int, steps: int, mode: str) -> dict:
         result["cpu_seconds"] = cpu_seconds / per
         result["gc_seconds"] = gc_time[0] / per
         result["maxrss_delta_kb"] = rss_after - rss_before
-    if workload == "W3":
+    if engine in ("compiled", "numpy"):
+        result["nodes"] = None  # no graph is built per step
+    elif workload == "W3":
         # every sample builds the same graph: nodes per epoch = nodes of one sample's graph x samples
         result["nodes"] = count(root) * 100
     else:
@@ -289,9 +387,9 @@ def measure(engine: str, workload: str, n: int, steps: int, mode: str) -> dict:
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--engine", choices=("ours", "micrograd"), required=True)
+    parser.add_argument("--engine", choices=("ours", "compiled", "numpy", "micrograd"), required=True)
     parser.add_argument("--workload", choices=("W0", "W1", "W2", "W3"), required=True)
-    parser.add_argument("--n", type=int, default=0, help="chain length (W0, W1)")
+    parser.add_argument("--n", type=int, default=0, help="chain length (W0, W1), hidden width (W2, default 16)")
     parser.add_argument("--steps", type=int, default=3, help="measured steps (W2) or epochs (W3) after one warm-up")
     parser.add_argument("--mode", choices=("time", "memory"), default="time")
     args = parser.parse_args(argv)

@@ -1,0 +1,154 @@
+"""The compiled engine for training: a model's per-sample loss, traced once and replayed per batch.
+
+``fit(..., engine="compiled")`` and the estimators use it. Per batch it gives
+what the scalar engine gives: the batch loss (the mean of the samples'
+losses, as nn.losses computes it), the model's outputs, and the loss's
+gradient added to every parameter's ``.grad``.
+
+How targets enter the trace: as inputs when the loss does arithmetic with
+them (mse's ``o - t``), or, when the loss reads a target as a plain number
+(a class index picks a logit), one trace per distinct target value, each
+replayed on the rows that have it. If neither works (say, a regression loss
+that reads every target as a number), the caller falls back to the scalar
+engine and says why.
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import numpy as np
+
+import autodiff
+from autodiff import TraceError, Value
+
+__all__ = ["CompiledLoss", "compile_loss", "MAX_TRACES"]
+
+MAX_TRACES = 32  # distinct target values worth a trace each (classes); more: targets must be inputs
+
+
+def _target_rows(y: np.ndarray) -> np.ndarray:
+    """Targets as a 2-d array of floats: one row per sample."""
+    y = np.asarray(y, dtype=float)
+    return y.reshape(len(y), -1)
+
+
+class CompiledLoss:
+    """A model's per-sample loss and outputs, compiled (see the module docstring).
+
+    Args:
+        model: an nn Module called on one sample.
+        loss_fn: a loss of nn.losses (or alike): (outputs, targets) -> Value, the batch mean.
+        n_features: inputs per sample.
+        y: all the targets fit will see (to choose how they enter, and trace each class).
+    """
+
+    def __init__(self, model: Any, loss_fn: Callable[..., Value], n_features: int, y: Any):
+        self.model = model
+        self.loss_fn = loss_fn
+        self.n_features = n_features
+        self.target_shape = np.asarray(y).shape[1:]
+        targets = _target_rows(y)
+        self.n_targets = targets.shape[1]
+        self.by_target: dict[tuple, autodiff.Compiled] | None = None
+        self.as_inputs: autodiff.Compiled | None = None
+        self._choose(np.asarray(y), targets)
+
+    def _target(self, values: Sequence[Any]) -> Any:
+        """One sample's target, shaped as the caller gave them (a number, or a row)."""
+        if self.target_shape == ():
+            return values[0]
+        return list(values)
+
+    def _choose(self, y: np.ndarray, targets: np.ndarray) -> None:
+        n = self.n_features
+
+        def with_target_inputs(*xs: Any) -> list:
+            outputs = self.model(list(xs[:n]))
+            return [self.loss_fn([outputs], [self._target(xs[n:])]), *outputs]
+
+        rows = np.column_stack([np.zeros((len(targets), n)), targets])
+        distinct = np.unique(targets, axis=0)
+        if len(distinct) > 1:
+            try:
+                compiled = autodiff.compile(with_target_inputs, n_inputs=n + self.n_targets)
+                compiled.prepare(rows[_two_kinds(targets)])  # trace on two different targets
+                self.as_inputs = compiled
+                return
+            except (TraceError, TypeError, ValueError, IndexError):
+                pass  # the loss wants its targets as numbers: one trace per distinct target instead
+        if len(distinct) > MAX_TRACES:
+            raise TraceError(
+                f"the loss reads its targets as plain numbers and there are {len(distinct)} distinct ones "
+                f"(more than {MAX_TRACES} traces)"
+            )
+        self.by_target = {}
+        for target in distinct:
+            key = tuple(target.tolist())
+            original = y[np.flatnonzero((targets == target).all(axis=1))[0]]
+            compiled = autodiff.compile(_fixed_target(self.model, self.loss_fn, original, n), n_inputs=n)
+            compiled.prepare(np.zeros((1, n)))  # traced now: a loss that cannot be is found before training
+            self.by_target[key] = compiled
+
+    def step(self, X: np.ndarray, y: Any) -> tuple[float, np.ndarray]:
+        """Loss and outputs of the batch (X, y); adds the loss's gradient to every parameter's .grad."""
+        targets = _target_rows(y)
+        n_outputs = self._n_outputs()
+        weights = np.zeros((len(X), 1 + n_outputs))
+        weights[:, 0] = 1.0 / len(X)  # the batch loss is the mean of the samples' losses
+        if self.as_inputs is not None:
+            result = self.as_inputs.backward(np.column_stack([X, targets]), grad=weights)
+        else:
+            assert self.by_target is not None
+            result = np.empty((len(X), 1 + n_outputs))
+            keys = [tuple(t) for t in targets.tolist()]
+            for key, compiled in self.by_target.items():
+                rows = np.flatnonzero([k == key for k in keys])
+                if len(rows):
+                    result[rows] = compiled.backward(X[rows], grad=weights[rows])
+        return float(np.sum(result[:, 0]) / len(X)), result[:, 1:]
+
+    def _n_outputs(self) -> int:
+        compiled = self.as_inputs or next(iter(self.by_target.values()))  # type: ignore[union-attr]
+        assert compiled.trace is not None
+        return len(compiled.trace.outputs) - 1
+
+
+def _two_kinds(targets: np.ndarray) -> list[int]:
+    """Two rows with different targets: the trace is made on one and checked on the other."""
+    first = targets[0]
+    other = next(i for i, t in enumerate(targets) if not np.array_equal(t, first))
+    return [0, other]
+
+
+def _fixed_target(model: Any, loss_fn: Callable[..., Value], target: Any, n: int) -> Callable[..., list]:
+    target = target.tolist() if isinstance(target, np.ndarray) else target
+
+    def with_fixed_target(*xs: Any) -> list:
+        outputs = model(list(xs))
+        return [loss_fn([outputs], [target]), *outputs]
+
+    return with_fixed_target
+
+
+def compile_loss(model: Any, loss_fn: Callable[..., Value], X: np.ndarray, y: Any, engine: str) -> CompiledLoss | None:
+    """The compiled loss for ``fit``, or None for the scalar engine.
+
+    engine "scalar": None. "compiled": a CompiledLoss, or the reason it cannot be as an error.
+    "auto": a CompiledLoss when the trace is valid, else None with a warning saying why.
+    """
+    if engine not in ("auto", "compiled", "scalar"):
+        raise ValueError(f"engine must be 'auto', 'compiled' or 'scalar', got {engine!r}")
+    if engine == "scalar":
+        return None
+    try:
+        return CompiledLoss(model, loss_fn, X.shape[1], y)
+    except (TraceError, TypeError, IndexError) as error:
+        if engine == "compiled":
+            raise TraceError(f"fit: the loss cannot be compiled: {error}") from error
+        warnings.warn(
+            f"fit: using the scalar engine, since the loss cannot be compiled: {error}", RuntimeWarning, stacklevel=3
+        )
+        return None
