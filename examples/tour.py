@@ -17,6 +17,8 @@ import worked_example
 import xor
 from _common import parse_args
 
+PICTURES = (".svg", ".png", ".pdf", ".html")  # what the tour lists (not models, sources, logs)
+
 PARTS = (
     ("1/3  XOR: the notes' 2-2-1 sigmoid network (examples/xor.py)", xor, []),
     (
@@ -41,13 +43,16 @@ def main(argv=None):
         results[example.__name__] = example.main(common + extra)
     seconds = time.perf_counter() - start
     out = args.out.resolve()
-    files = sorted(p.name for p in out.iterdir() if p.is_file())
+    files = sorted(p.name for p in out.iterdir() if p.is_file() and p.suffix in PICTURES)
+    has_dot = any(name.endswith(".svg") for name in files)
+    if not has_dot:  # the graphs' sources stand in for their pictures
+        files = sorted(files + [p.name for p in out.iterdir() if p.is_file() and p.suffix == ".gv"])
     print()
     print("=" * 78)
     print(f"Done in {seconds:.1f} s. The pictures are in {out}:")
     for name in files:
         print(f"  {name}")
-    if not any(name.endswith(".svg") for name in files):
+    if not has_dot:
         print(
             "(no .svg: the Graphviz `dot` program is missing, so the graphs were saved as .gv sources; "
             "install Graphviz, e.g. `sudo apt-get install graphviz`, to get the pictures)"

@@ -20,7 +20,7 @@ from _common import parse_args, save_graph
 
 import nn
 import viz
-from autodiff import Value
+from autodiff import Scope, Value
 
 X = [3.0, 5.0]
 Y = [1.0, 0.0]
@@ -31,7 +31,9 @@ LEARNING_RATE = 0.001
 
 def build():
     """The notes' network: two linear layers with the given weights and all biases 1."""
-    layer1, layer2 = nn.Layer(2, 4, activation="linear"), nn.Layer(4, 2, activation="linear")
+    # Named scopes: the picture's clusters read "layer 1 (2→4)" and "layer 2 (4→2)".
+    layer1 = nn.Layer(2, 4, activation="linear", scope=Scope("layer 1 (2→4)"))
+    layer2 = nn.Layer(4, 2, activation="linear", scope=Scope("layer 2 (4→2)"))
     for layer, weights in ((layer1, W1), (layer2, W2)):
         for j, neuron in enumerate(layer.neurons):
             for i, w in enumerate(neuron.w):

@@ -155,7 +155,7 @@ import numpy as np
 
 import nn
 import viz
-from autodiff import Value
+from autodiff import Scope, Value
 
 x_np = np.array([3.0, 5.0])
 W1 = np.array([[0.5, 1, 7, 3], [1, 2, 1, 0.5]])
@@ -175,7 +175,8 @@ $\\frac{1}{2}\\left((121.5 - 1)^2 + (62.5 - 0)^2\\right) = \\frac{1}{2}(14520.25
 """),
     code("""
 def build():
-    layer1, layer2 = nn.Layer(2, 4, activation="linear"), nn.Layer(4, 2, activation="linear")
+    layer1 = nn.Layer(2, 4, activation="linear", scope=Scope("layer 1 (2→4)"))
+    layer2 = nn.Layer(4, 2, activation="linear", scope=Scope("layer 2 (4→2)"))
     for layer, weights in ((layer1, W1), (layer2, W2)):
         for j, neuron in enumerate(layer.neurons):
             for i, w in enumerate(neuron.w):

@@ -151,6 +151,7 @@ def test_worked_example_picture_shows_the_notes_state(tmp_path):
     ):
         assert shown in fields, f"{shown!r} is not in {picture.name}"
     assert "0.2365" not in fields
+    assert "layer 1 (2→4)" in text and "layer 2 (4→2)" in text  # the clusters
     assert check_chain_rule(picture) >= 30
     assert check_chain_rule(graph_file(tmp_path, "worked_example_after_step")) >= 30
 
@@ -243,6 +244,11 @@ def test_tour(tmp_path):
     listing = stdout.split("The pictures are in")[1]
     for name in names:
         assert f"  {name}\n" in listing
+    listed = re.findall(r"^  (\S+)$", listing, re.M)
+    suffixes = (".svg", ".png", ".html") if HAS_DOT else (".png", ".gv")
+    assert listed and all(name.endswith(suffixes) for name in listed), listed  # only pictures
+    if HAS_DOT:
+        assert not list(out.glob("*.gv")), "render kept .gv sources beside the pictures"
 
 
 # ---------------------------------------------------------------- without Graphviz
