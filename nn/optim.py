@@ -1,6 +1,9 @@
 """Optimizers (SGD with momentum, Adam) and learning-rate schedules (StepLR, LinearLR).
 
-Updates work on ``p.data`` with plain floats: no graph is built.
+Updates work on ``p.data`` with plain floats: no graph is built. A step is
+all or nothing: every new value (and the optimizer's own state) is computed
+first, then assigned; an interrupt during the assignment puts the old values
+back, so the parameters never hold a half-applied update.
 
 Example (micrograd's moons loop):
     >>> from nn import MLP, optim
@@ -13,24 +16,30 @@ Example (micrograd's moons loop):
 from __future__ import annotations
 
 import math
-import numbers
 
 from autodiff import Value
+
+from ._checks import describe, finite_real, positive_int
 
 __all__ = ["Optimizer", "SGD", "Adam", "StepLR", "LinearLR"]
 
 
-def _number(name, value) -> float:
-    if not isinstance(value, numbers.Real) or isinstance(value, bool) or not math.isfinite(value):
-        raise ValueError(f"{name} must be a finite number, got {value!r}")
-    return float(value)
-
-
 def _check_lr(lr) -> float:
-    lr = _number("lr", lr)
+    lr = finite_real("lr", lr)
     if lr <= 0:
-        raise ValueError(f"lr must be > 0, got {lr!r}")
+        raise ValueError(f"lr must be > 0, got {describe(lr)}")
     return lr
+
+
+def _assign(params, new, old) -> None:
+    """Set every ``p.data`` to ``new``, all or none: an error or interrupt midway puts ``old`` back."""
+    try:
+        for p, value in zip(params, new):
+            p.data = value
+    except BaseException:  # KeyboardInterrupt included: never leave half an update
+        for p, value in zip(params, old):
+            p.data = value
+        raise
 
 
 class Optimizer:
@@ -40,13 +49,15 @@ class Optimizer:
         self.params = list(params)
         if not self.params:
             raise ValueError("the optimizer got an empty parameter list")
+        seen = {}
         for i, p in enumerate(self.params):
             if not isinstance(p, Value):
                 raise ValueError(f"params must be Values, got {type(p).__name__} at position {i}")
+            if id(p) in seen:  # it would be stepped twice per step
+                raise ValueError(f"params lists the same parameter twice, at positions {seen[id(p)]} and {i}: {p!r}")
+            seen[id(p)] = i
         self.lr = lr
-        self.weight_decay = _number("weight_decay", weight_decay)
-        if self.weight_decay < 0:
-            raise ValueError(f"weight_decay must be >= 0, got {weight_decay!r}")
+        self.weight_decay = finite_real("weight_decay", weight_decay, low=0)
 
     @property
     def lr(self) -> float:
@@ -86,30 +97,31 @@ class SGD(Optimizer):
 
     def __init__(self, params, lr, momentum=0.0, nesterov=False, weight_decay=0.0):
         super().__init__(params, lr, weight_decay)
-        self.momentum = _number("momentum", momentum)
+        self.momentum = finite_real("momentum", momentum)
         if not 0.0 <= self.momentum < 1.0:
-            raise ValueError(f"momentum must be in [0, 1), got {momentum!r}")
+            raise ValueError(f"momentum must be in [0, 1), got {describe(momentum)}")
         if nesterov and self.momentum == 0.0:
             raise ValueError("nesterov=True needs momentum > 0, got momentum=0.0")
         self.nesterov = bool(nesterov)
         self.velocity = [0.0] * len(self.params)
 
     def step(self) -> None:
-        """Update every parameter from its grad."""
-        lr, mu, wd, velocity = self._lr, self.momentum, self.weight_decay, self.velocity
-        if mu == 0.0 and not wd:  # plain SGD, the common case: nothing else to compute
-            for p in self.params:
-                p.data -= lr * p.grad
+        """Update every parameter from its grad (all or nothing)."""
+        lr, mu, wd, params = self._lr, self.momentum, self.weight_decay, self.params
+        data = [p.data for p in params]
+        grads = [p.grad for p in params]
+        if wd:
+            grads = [g + wd * d for g, d in zip(grads, data)]
+        if mu == 0.0:  # plain SGD, the common case: nothing else to compute
+            _assign(params, [d - lr * g for d, g in zip(data, grads)], data)
             return
-        if mu == 0.0:
-            for p in self.params:
-                p.data -= lr * (p.grad + wd * p.data)
-            return
-        for i, p in enumerate(self.params):
-            g = p.grad + wd * p.data if wd else p.grad
-            v = mu * velocity[i] + g
-            velocity[i] = v
-            p.data -= lr * (g + mu * v if self.nesterov else v)
+        velocity = [mu * v + g for v, g in zip(self.velocity, grads)]
+        if self.nesterov:
+            new = [d - lr * (g + mu * v) for d, g, v in zip(data, grads, velocity)]
+        else:
+            new = [d - lr * v for d, v in zip(data, velocity)]
+        _assign(params, new, data)
+        self.velocity = velocity  # (one assignment: the state moves with the parameters or not at all)
 
     def __repr__(self):
         return (
@@ -137,31 +149,35 @@ class Adam(Optimizer):
             beta1, beta2 = betas
         except (TypeError, ValueError):
             raise ValueError(f"betas must be a pair (beta1, beta2), got {betas!r}") from None
-        self.betas = (_number("beta1", beta1), _number("beta2", beta2))
+        self.betas = (finite_real("beta1", beta1), finite_real("beta2", beta2))
         for name, beta in zip(("beta1", "beta2"), self.betas):
             if not 0.0 <= beta < 1.0:
-                raise ValueError(f"{name} must be in [0, 1), got {beta!r}")
-        self.eps = _number("eps", eps)
+                raise ValueError(f"{name} must be in [0, 1), got {describe(beta)}")
+        self.eps = finite_real("eps", eps)
         if self.eps <= 0:
-            raise ValueError(f"eps must be > 0, got {eps!r}")
+            raise ValueError(f"eps must be > 0, got {describe(eps)}")
         self.t = 0
         self.m = [0.0] * len(self.params)
         self.v = [0.0] * len(self.params)
 
     def step(self) -> None:
-        """Update every parameter from its grad."""
-        self.t += 1
+        """Update every parameter from its grad (all or nothing)."""
+        t = self.t + 1
         beta1, beta2 = self.betas
-        lr, eps, wd, m, v = self._lr, self.eps, self.weight_decay, self.m, self.v
-        correction1 = 1.0 - beta1**self.t
-        correction2 = 1.0 - beta2**self.t
+        lr, eps, wd, params = self._lr, self.eps, self.weight_decay, self.params
+        correction1 = 1.0 - beta1**t
+        correction2 = 1.0 - beta2**t
         step_size = lr / correction1
         sqrt = math.sqrt
-        for i, p in enumerate(self.params):
-            g = p.grad + wd * p.data if wd else p.grad
-            m[i] = mi = beta1 * m[i] + (1.0 - beta1) * g
-            v[i] = vi = beta2 * v[i] + (1.0 - beta2) * g * g
-            p.data -= step_size * mi / (sqrt(vi / correction2) + eps)
+        data = [p.data for p in params]
+        grads = [p.grad for p in params]
+        if wd:
+            grads = [g + wd * d for g, d in zip(grads, data)]
+        m = [beta1 * mi + (1.0 - beta1) * g for mi, g in zip(self.m, grads)]
+        v = [beta2 * vi + (1.0 - beta2) * g * g for vi, g in zip(self.v, grads)]
+        new = [d - step_size * mi / (sqrt(vi / correction2) + eps) for d, mi, vi in zip(data, m, v)]
+        _assign(params, new, data)
+        self.t, self.m, self.v = t, m, v
 
     def __repr__(self):
         return f"Adam(lr={self._lr}, betas={self.betas}, eps={self.eps}, weight_decay={self.weight_decay})"
@@ -199,12 +215,10 @@ class StepLR(_Schedule):
 
     def __init__(self, optimizer, step_size, gamma=0.1):
         super().__init__(optimizer)
-        if not isinstance(step_size, numbers.Integral) or isinstance(step_size, bool) or step_size < 1:
-            raise ValueError(f"step_size must be a positive int, got {step_size!r}")
-        self.step_size = int(step_size)
-        self.gamma = _number("gamma", gamma)
+        self.step_size = positive_int("step_size", step_size)
+        self.gamma = finite_real("gamma", gamma)
         if not 0.0 < self.gamma <= 1.0:
-            raise ValueError(f"gamma must be in (0, 1], got {gamma!r}")
+            raise ValueError(f"gamma must be in (0, 1], got {describe(gamma)}")
 
     def lr_at(self, k):
         return self.base_lr * self.gamma ** (k // self.step_size)
@@ -228,14 +242,12 @@ class LinearLR(_Schedule):
         super().__init__(optimizer)
         if total_steps is None:
             raise ValueError("LinearLR needs total_steps (the step at which lr reaches base_lr * end_factor)")
-        if not isinstance(total_steps, numbers.Integral) or isinstance(total_steps, bool) or total_steps < 1:
-            raise ValueError(f"total_steps must be a positive int, got {total_steps!r}")
-        self.total_steps = int(total_steps)
-        self.start_factor = _number("start_factor", start_factor)
-        self.end_factor = _number("end_factor", end_factor)
+        self.total_steps = positive_int("total_steps", total_steps)
+        self.start_factor = finite_real("start_factor", start_factor)
+        self.end_factor = finite_real("end_factor", end_factor)
         for name, factor in (("start_factor", self.start_factor), ("end_factor", self.end_factor)):
             if factor <= 0:
-                raise ValueError(f"{name} must be > 0, got {factor!r}")
+                raise ValueError(f"{name} must be > 0, got {describe(factor)}")
         optimizer.lr = self.lr_at(0)
 
     def lr_at(self, k):

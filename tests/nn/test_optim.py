@@ -5,6 +5,7 @@ import math
 import pytest
 
 import nn
+from autodiff import Value
 from nn import Parameter
 from nn.optim import SGD, Adam, LinearLR, StepLR
 
@@ -126,3 +127,62 @@ def test_linear_lr_is_micrograds_demo_schedule():
     with pytest.raises(ValueError, match="end_factor must be > 0"):
         LinearLR(opt, 1.0, 0.0, 10)
     assert nn.LinearLR is LinearLR and nn.StepLR is StepLR
+
+
+# ---------------------------------------------------------------- all or nothing
+class Trap(Parameter):
+    """A parameter whose next assignment raises KeyboardInterrupt once (an interrupt mid-step)."""
+
+    __slots__ = ()
+    armed = False
+
+    @property
+    def data(self):
+        return Value.data.__get__(self)
+
+    @data.setter
+    def data(self, value):
+        if Trap.armed:
+            Trap.armed = False
+            raise KeyboardInterrupt
+        Value.data.__set__(self, value)
+
+
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda ps: SGD(ps, lr=0.1),
+        lambda ps: SGD(ps, lr=0.1, weight_decay=0.01),
+        lambda ps: SGD(ps, lr=0.1, momentum=0.9, nesterov=True),
+        lambda ps: Adam(ps, lr=0.1),
+    ],
+)
+def test_an_interrupted_step_changes_nothing(make):
+    params = [Parameter(float(i)) for i in range(50)] + [Trap(0.5)] + [Parameter(float(i)) for i in range(50)]
+    for i, p in enumerate(params):
+        p.grad = 1.0 + i
+    optimizer = make(params)
+    optimizer.step()  # a first, complete step (momentum and Adam state not zero)
+    data = [p.data for p in params]
+    state = {k: (list(v) if isinstance(v, list) else v) for k, v in vars(optimizer).items() if k != "params"}
+    Trap.armed = True
+    with pytest.raises(KeyboardInterrupt):
+        optimizer.step()
+    assert [p.data for p in params] == data
+    assert {k: (list(v) if isinstance(v, list) else v) for k, v in vars(optimizer).items() if k != "params"} == state
+    optimizer.step()  # and the next step is a whole one
+    assert all(p.data != d for p, d in zip(params, data))
+
+
+def test_the_same_parameter_twice_is_refused():
+    w = Parameter(1.0)
+    with pytest.raises(ValueError, match="the same parameter twice, at positions 0 and 2"):
+        SGD([w, Parameter(0.0), w], lr=0.1)
+
+
+@pytest.mark.parametrize("make, name", [(lambda ps: SGD(ps, lr=10**400), "lr"),
+                                        (lambda ps: SGD(ps, lr=0.1, momentum=10**400), "momentum"),
+                                        (lambda ps: Adam(ps, eps=10**400), "eps")])  # fmt: skip
+def test_huge_ints_name_the_argument_and_the_size(make, name):
+    with pytest.raises(ValueError, match=f"{name} must be a finite number, got a 401-digit int"):
+        make([Parameter(0.0)])
