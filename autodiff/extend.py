@@ -107,4 +107,5 @@ def define_op(
 
 def _as_result(out: Any) -> Any:
     """A user forward's result: a float on floats (an int or numpy scalar becomes one); arrays pass."""
-    return out if hasattr(out, "shape") and getattr(out, "ndim", 0) else float(out)
+    ndim: int = getattr(out, "ndim", 0)
+    return out if ndim and hasattr(out, "shape") else float(out)

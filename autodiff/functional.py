@@ -46,7 +46,7 @@ def _values(items: Iterable[Any], what: str) -> tuple[Value, ...]:
                 f"{what} takes a list of Values or numbers, got {type(items).__name__}: {items!r}"
             ) from None
     if all(map(isinstance, items, _ALL_VALUES)):  # the common case, checked at C speed
-        return items  # type: ignore[return-value]
+        return items
     return tuple(x if isinstance(x, Value) else Value(x) for x in items)
 
 
@@ -235,8 +235,8 @@ class _NoScope:
     def __enter__(self) -> None:
         return None
 
-    def __exit__(self, *exc_info: object) -> bool:
-        return False
+    def __exit__(self, *exc_info: object) -> None:
+        return None
 
 
 _NO_SCOPE = _NoScope()

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
+from typing import Any
+
 from .checks import as_float
 from .functional import gradients
 from .value import Value
@@ -13,13 +16,13 @@ class GradcheckError(AssertionError):
     """Backward and central differences disagree; the message is a table of the inputs."""
 
 
-def _evaluate(f, xs) -> float:
+def _evaluate(f: Callable[..., Any], xs: Sequence[float]) -> float:
     # Not under no_grad: f may compute gradients itself (a first derivative, for second-order checks).
     out = f(*[Value(x) for x in xs])
     return out.data if isinstance(out, Value) else as_float(out, "f's result")
 
 
-def numeric_gradients(f, xs, eps=1e-6) -> list:
+def numeric_gradients(f: Callable[..., Any], xs: Sequence[float], eps: float = 1e-6) -> list[float]:
     """Central differences (f(x+h) - f(x-h)) / 2h per input, with h = eps * max(1, |x|)."""
     numeric = []
     for i, x in enumerate(xs):
@@ -31,7 +34,9 @@ def numeric_gradients(f, xs, eps=1e-6) -> list:
     return numeric
 
 
-def gradcheck(f, *inputs, eps=1e-6, atol=1e-5, rtol=1e-3) -> bool:
+def gradcheck(
+    f: Callable[..., Any], *inputs: float | Value, eps: float = 1e-6, atol: float = 1e-5, rtol: float = 1e-3
+) -> bool:
     """Check f's backward against central differences at ``inputs``.
 
     Args:
@@ -73,7 +78,7 @@ def gradcheck(f, *inputs, eps=1e-6, atol=1e-5, rtol=1e-3) -> bool:
     return True
 
 
-def _table(rows) -> str:
+def _table(rows: Sequence[tuple[str, ...]]) -> str:
     header = ("input", "x", "analytic", "numeric", "error", "tolerance")
     widths = [max(len(r[c]) for r in [header, *rows]) for c in range(len(header))]
     return "\n".join("  ".join(cell.rjust(w) for cell, w in zip(row, widths)) for row in [header, *rows])

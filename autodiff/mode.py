@@ -81,9 +81,8 @@ class _Switch:
         _enter(self.record, MODE.get().scope)
         return self
 
-    def __exit__(self, *exc_info: object) -> bool:
+    def __exit__(self, *exc_info: object) -> None:
         _leave()
-        return False
 
     def __call__(self, func: F) -> F:
         record = self.record
@@ -164,6 +163,5 @@ class scope:
         _enter(MODE.get().record, self._scope)
         return self._scope
 
-    def __exit__(self, *exc_info: object) -> bool:
+    def __exit__(self, *exc_info: object) -> None:
         _leave()
-        return False

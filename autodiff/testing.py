@@ -24,6 +24,9 @@ never has to throw examples away.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
+from typing import Any
+
 try:
     from hypothesis import strategies as st
 except ImportError as error:  # pragma: no cover - depends on the environment
@@ -71,7 +74,7 @@ def _guard(x: float, domain: Domain, margin: float) -> float:
     return x
 
 
-def floats_in(domain: Domain, *, margin: float = MARGIN):
+def floats_in(domain: Domain, *, margin: float = MARGIN) -> st.SearchStrategy[float]:
     """Finite floats inside ``domain``, at least ``margin`` from its edges and kinks.
 
     Example:
@@ -85,7 +88,7 @@ def floats_in(domain: Domain, *, margin: float = MARGIN):
 
 
 @st.composite
-def op_inputs(draw, op: Op, *, max_inputs: int = 4, margin: float = MARGIN):
+def op_inputs(draw: st.DrawFn, op: Op, *, max_inputs: int = 4, margin: float = MARGIN) -> tuple[tuple[float, ...], Any]:
     """``(inputs, arg)`` for ``op``: a tuple of floats in its domains and one of its sample arguments.
 
     n-ary ops get between 1 and ``max_inputs`` inputs (``dot`` twice that, plus maybe a bias).
@@ -109,11 +112,11 @@ class Expression:
     domain, and may scale its result by a constant to keep values moderate.
     """
 
-    def __init__(self, n_inputs: int, steps: list):
+    def __init__(self, n_inputs: int, steps: list[tuple[Op, tuple[int, ...], Any, tuple[float, ...], float]]):
         self.n_inputs = n_inputs
         self.steps = steps  # (op, operand indices, arg, shifts, scale)
 
-    def __call__(self, *xs):
+    def __call__(self, *xs: Any) -> Any:
         if len(xs) != self.n_inputs:
             raise TypeError(f"this expression takes {self.n_inputs} inputs, got {len(xs)}")
         on_values = any(isinstance(x, Value) for x in xs)
@@ -124,7 +127,7 @@ class Expression:
             results.append(out * scale if scale != 1.0 else out)
         return results[-1]
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         lines = [f"Expression over x0..x{self.n_inputs - 1}:"]
         for k, (op, operands, arg, shifts, scale) in enumerate(self.steps, start=self.n_inputs):
             terms = ", ".join(f"x{i}" + (f"{s:+.3g}" if s else "") for i, s in zip(operands, shifts))
@@ -135,8 +138,14 @@ class Expression:
 
 @st.composite
 def expressions(
-    draw, n_inputs: int = 2, *, max_steps: int = 8, ops=None, input_bound: float = 3.0, guard: float = GUARD
-):
+    draw: st.DrawFn,
+    n_inputs: int = 2,
+    *,
+    max_steps: int = 8,
+    ops: Iterable[Op] | None = None,
+    input_bound: float = 3.0,
+    guard: float = GUARD,
+) -> tuple[Expression, tuple[float, ...]]:
     """``(expression, inputs)``: a random DAG over the op table and a point to evaluate it at.
 
     The DAG is built while evaluating it at the drawn inputs, so each domain
@@ -174,7 +183,9 @@ def expressions(
     return Expression(n_inputs, steps), xs
 
 
-def assert_gradients_match(f, *inputs, eps=1e-6, atol=1e-5, rtol=1e-3) -> None:
+def assert_gradients_match(
+    f: Callable[..., Any], *inputs: float, eps: float = 1e-6, atol: float = 1e-5, rtol: float = 1e-3
+) -> None:
     """Assert that backward through ``f`` equals central differences at ``inputs``.
 
     ``f`` takes Values and returns a Value (an ``Expression`` works too).
@@ -183,12 +194,14 @@ def assert_gradients_match(f, *inputs, eps=1e-6, atol=1e-5, rtol=1e-3) -> None:
     gradcheck(f, *inputs, eps=eps, atol=atol, rtol=rtol)
 
 
-def assert_second_derivatives_match(f, *inputs, eps=1e-6, atol=1e-4, rtol=1e-3) -> None:
+def assert_second_derivatives_match(
+    f: Callable[..., Any], *inputs: float, eps: float = 1e-6, atol: float = 1e-4, rtol: float = 1e-3
+) -> None:
     """Assert that d/dx_j (df/dx_i), differentiated through the gradient graph, equals
     central differences of df/dx_i, for every i and j."""
     for i in range(len(inputs)):
 
-        def first_derivative(*values, i=i):
+        def first_derivative(*values: Value, i: int = i) -> Value:
             g = gradients(f(*values), list(values), create_graph=True)[i]
             return g if isinstance(g, Value) else Value(g)  # a constant first derivative
 
