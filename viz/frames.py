@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import html
 import json
-import re
 import shutil
 from pathlib import Path
 
@@ -28,7 +27,7 @@ from .graph import (
     record,
     value_fields,
 )
-from .render import GraphvizNotFound, install_advice, pipe
+from .render import Drawing, GraphvizNotFound, inline_svg, install_advice, pipe
 
 __all__ = ["backprop_frames", "save_frames"]
 
@@ -189,7 +188,7 @@ def _frame(analysis, spec, rankdir, precision, layout) -> graphviz.Digraph:
     return PinnedDigraph.of(dot)
 
 
-class PinnedDigraph(graphviz.Digraph):
+class PinnedDigraph(Drawing):
     """A Digraph whose every node and edge has its position already: rendered with ``neato -n2``.
 
     Rendering it anywhere (viz.render, save_frames, Jupyter) keeps those positions.
@@ -278,10 +277,8 @@ def frame_svgs(frames, prefix: str = "f") -> list:
 
 
 def _inline_svg(svg: str, k: int, prefix: str = "f") -> str:
-    """An SVG file's text fit to sit inside HTML: no XML prolog, ids made unique per frame."""
-    svg = svg[svg.index("<svg") :]
-    svg = re.sub(r'\bid="', f'id="{prefix}{k}_', svg)
-    return re.sub(r"url\(#", f"url(#{prefix}{k}_", svg).replace('href="#', f'href="#{prefix}{k}_')
+    """Frame k's SVG fit to sit inside HTML, its ids unique to the frame."""
+    return inline_svg(svg, f"{prefix}{k}_")
 
 
 def slideshow_html(svgs, title: str) -> str:

@@ -18,6 +18,8 @@ import graphviz
 import autodiff
 from autodiff import Value
 
+from .render import Drawing
+
 __all__ = ["draw_graph", "GraphTooLarge"]
 
 FONT = "Helvetica"
@@ -195,7 +197,7 @@ class Analysis:
 def new_digraph(name: str, rankdir: str, **graph_attr) -> graphviz.Digraph:
     if rankdir not in RANKDIRS:
         raise ValueError(f"rankdir must be one of {', '.join(RANKDIRS)}, got {rankdir!r}")
-    return graphviz.Digraph(
+    return Drawing(
         name,
         graph_attr={"rankdir": rankdir, "fontname": FONT, **graph_attr},
         node_attr={"shape": "record", "style": "filled", "fillcolor": "white", "fontname": FONT, "fontsize": "11"},

@@ -7,6 +7,7 @@ import html
 import graphviz
 
 from .graph import FONT, NEGATIVE, POSITIVE, GraphTooLarge, escape_plain, fmt
+from .render import Drawing
 
 __all__ = ["draw_network"]
 
@@ -59,7 +60,7 @@ def draw_network(mlp, *, show_weights=False, precision=2, max_edges=2000) -> gra
     numbered = [show_weights and len(layer) <= NUMBERS_FIT for layer in weights]
     # Positions pinned by hand (neato reads pos="x,y!" in inches): columns in layer order,
     # circles in index order from the top, as in the notes. dot would reorder them.
-    dot = graphviz.Digraph(
+    dot = Drawing(
         "network",
         engine="neato",
         graph_attr={"splines": "false", "fontname": FONT},

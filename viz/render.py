@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+import re
 import shutil
 from pathlib import Path
 
@@ -9,7 +11,7 @@ import graphviz
 
 from autodiff import Value
 
-__all__ = ["render", "GraphvizNotFound", "FORMATS"]
+__all__ = ["render", "GraphvizNotFound", "FORMATS", "Drawing", "inline_svg"]
 
 # suffix -> Graphviz output format (None: the DOT source itself, no Graphviz needed)
 FORMATS = {".svg": "svg", ".png": "png", ".pdf": "pdf", ".gv": None, ".dot": None}
@@ -17,6 +19,60 @@ FORMATS = {".svg": "svg", ".png": "png", ".pdf": "pdf", ".gv": None, ".dot": Non
 
 class GraphvizNotFound(RuntimeError):
     """The Graphviz ``dot`` program is not installed (the Python package alone cannot render)."""
+
+
+# Wider than this (in points), a picture in a notebook gets a "full size" view as well as the fitted one.
+WIDE = 800
+_displays = itertools.count()  # each display's SVG ids get their own prefix: several share one page
+
+
+class Drawing(graphviz.Digraph):
+    """A graphviz.Digraph that a notebook shows scaled to the cell's width, with a full-size view if wide.
+
+    Everything else is graphviz.Digraph's (``.source``, ``.pipe``, ``viz.render``).
+    """
+
+    def _repr_mimebundle_(self, include=None, exclude=None, **kwargs):
+        if include is not None:
+            return super()._repr_mimebundle_(include=include, exclude=exclude, **kwargs)
+        svg = self.pipe(format="svg", encoding="utf-8")
+        bundle = {"image/svg+xml": svg, "text/html": fitted_html(svg, f"d{next(_displays)}_")}
+        return {mime: data for mime, data in bundle.items() if mime not in set(exclude or ())}
+
+
+def fitted_html(svg: str, prefix: str, *, full_size: bool = True) -> str:
+    """HTML showing ``svg`` at most as wide as its container (proportions kept); a wide one also full size.
+
+    Args:
+        svg: Graphviz's SVG output.
+        prefix: starts every id of this copy (ids must be unique on a page).
+        full_size: add, for a picture wider than WIDE points, a collapsed full-size view to zoom into.
+    Returns:
+        The HTML text.
+
+    Example:
+        >>> html = fitted_html('<svg width="2000pt" height="100pt" viewBox="0 0 2000 100"></svg>', "a_")
+        >>> "max-width:100%" in html and "<details>" in html
+        True
+    """
+    svg = inline_svg(svg, prefix)
+    fitted = svg.replace("<svg ", '<svg style="max-width:100%;height:auto" ', 1)
+    html = f'<div style="max-width:100%">{fitted}</div>'
+    width = re.search(r'<svg[^>]*\bwidth="([\d.]+)pt"', svg)
+    if full_size and width and float(width.group(1)) > WIDE:
+        full = inline_svg(svg, prefix + "full_")
+        html += (
+            "<details><summary>full size (scroll to pan)</summary>"
+            f'<div style="overflow:auto;max-height:80vh">{full}</div></details>'
+        )
+    return html
+
+
+def inline_svg(svg: str, prefix: str) -> str:
+    """An SVG file's text fit to sit inside HTML: no XML prolog, every id (and reference) starting with ``prefix``."""
+    svg = svg[svg.index("<svg") :]
+    svg = re.sub(r'\bid="', f'id="{prefix}', svg)
+    return re.sub(r"url\(#", f"url(#{prefix}", svg).replace('href="#', f'href="#{prefix}')
 
 
 def install_advice(saved) -> str:

@@ -6,8 +6,13 @@ it is imported only when a widget is made.
 
 from __future__ import annotations
 
+import itertools
+
 from .frames import backprop_frames, frame_svgs
 from .graph import PRECISION
+from .render import fitted_html
+
+_widgets = itertools.count()  # a prefix per shown frame: ids stay unique on the page
 
 __all__ = ["step_through"]
 
@@ -50,10 +55,10 @@ def step_through(output, *, rankdir: str = "LR", precision: int = PRECISION, max
     widgets = _ipywidgets()
     svgs = frame_svgs(backprop_frames(output, rankdir=rankdir, precision=precision, max_nodes=max_nodes))
     slider = widgets.IntSlider(value=0, min=0, max=len(svgs) - 1, step=1, description="step", continuous_update=True)
-    view = widgets.HTML(value=_fit(svgs[0]))
+    view = widgets.HTML(value=_fit(svgs[0], 0))
 
     def show(change):
-        view.value = _fit(svgs[change["new"]])
+        view.value = _fit(svgs[change["new"]], change["new"])
 
     slider.observe(show, names="value")
     play = widgets.Play(value=0, min=0, max=len(svgs) - 1, step=1, interval=1200, description="play")
@@ -63,7 +68,6 @@ def step_through(output, *, rankdir: str = "LR", precision: int = PRECISION, max
     return box
 
 
-def _fit(svg: str) -> str:
-    """The SVG scaled to the cell's width (never wider), keeping its proportions."""
-    scaled = svg.replace("<svg ", '<svg style="max-width:100%;height:auto" ', 1)
-    return f'<div style="max-width:100%;overflow:auto">{scaled}</div>'
+def _fit(svg: str, k: int) -> str:
+    """Frame k scaled to the cell's width."""
+    return fitted_html(svg, f"s{next(_widgets)}_{k}_", full_size=False)

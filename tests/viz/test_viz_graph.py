@@ -292,3 +292,19 @@ def test_the_sum_check_catches_a_picture_drawn_after_the_numbers_changed():
     w.data -= 0.1  # an optimizer step between backward and drawing
     with pytest.raises(AssertionError, match="sum to"):
         check_chain_rule_dot(viz.draw_graph(y, show_local_grads=True).source)
+
+
+@needs_dot
+def test_in_a_notebook_a_wide_graph_fits_the_cell_and_can_be_seen_full_size():
+    model = nn.MLP(2, [4, 2], seed=0)
+    loss = nn.losses.cross_entropy(model([Value(1.0, label="x1"), Value(2.0, label="x2")]), 0)
+    loss.backward()
+    bundle = viz.draw_graph(loss, show_local_grads=True)._repr_mimebundle_()
+    html = bundle["text/html"]
+    assert '<svg style="max-width:100%;height:auto"' in html and "<?xml" not in html
+    assert "<details><summary>full size" in html and html.count("<svg") == 2
+    ids = re.findall(r'\bid="([^"]+)"', html)
+    assert len(ids) == len(set(ids)) > 0  # the two copies do not share ids
+    assert "<svg" in bundle["image/svg+xml"]
+    small = viz.draw_graph(Value(1.0, label="x") * 2)._repr_mimebundle_()["text/html"]
+    assert "<details>" not in small  # a small one is shown as it is
