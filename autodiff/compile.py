@@ -264,14 +264,16 @@ class Compiled:
 class _Group:
     """Nodes of one op at one depth with inputs of the same kinds, replayed as one array op."""
 
-    __slots__ = ("op", "arg", "out", "slots", "layer")
+    __slots__ = ("op", "arg", "out", "slots", "layer", "wide")
 
-    def __init__(self, op: Any, arg: Any, out: tuple, slots: list, layer: tuple | None = None):
+    def __init__(self, op: Any, arg: Any, out: tuple, slots: list, layer: tuple | None = None, wide: tuple = ()):
         self.op = op
         self.arg = arg
         self.out = out  # (store, indices): "V" rows per sample, or "U" one number for all rows
         self.slots = slots  # per input position: (store, indices)
         self.layer = layer  # for a dense layer: (weight indices (G, n), input rows (n,), bias indices or None)
+        # for one n-ary node: (input count, positions and indices of its inputs in V, the same in U)
+        self.wide = wide
 
 
 class _Indices(np.ndarray):
@@ -342,6 +344,13 @@ class _NumpyPlan:
             rows = _indices([self.where[id(p)][1] for p in first.parents[n : 2 * n]])
             bias = _indices([self.where[id(v.parents[-1])][1] for v in nodes]) if len(first.parents) % 2 else None
             return _Group(first.op, None, out, [], (weights, rows, bias))
+        if first.op.arity is None:  # one node (see _group): its inputs gathered into one array
+            stores = [self.where[id(p)] for p in first.parents]
+            v_pos = _indices([k for k, (store, _) in enumerate(stores) if store == "V"])
+            u_pos = _indices([k for k, (store, _) in enumerate(stores) if store == "U"])
+            v_idx = _indices([i for store, i in stores if store == "V"])
+            u_idx = _indices([i for store, i in stores if store == "U"])
+            return _Group(first.op, first.arg, out, [], wide=(len(stores), v_pos, v_idx, u_pos, u_idx))
         slots = [
             (self.where[id(first.parents[k])][0], _indices([self.where[id(v.parents[k])][1] for v in nodes]))
             for k in range(len(first.parents))
@@ -375,7 +384,7 @@ class _NumpyPlan:
                     if bias is not None:
                         result = result + U[bias][:, None]
                 else:
-                    xs = [self._gather(slot, V, U, store == "V") for slot in group.slots]
+                    xs = self._inputs(group, V, U, len(X))
                     try:
                         result = (
                             group.op.forward(xs[0], group.arg)
@@ -394,6 +403,19 @@ class _NumpyPlan:
                 owner._check_guards(lambda v: self._value(v, V, U), X)
         out = np.stack([V[i] if s == "V" else np.full(len(X), U[i]) for s, i in self.outputs], axis=1)
         return (out, V, U) if keep else out
+
+    def _inputs(self, group: _Group, V: np.ndarray, U: np.ndarray, rows: int) -> Any:
+        """A group's inputs: one array per input position, or for one n-ary node one array of all."""
+        sample_out = group.out[0] == "V"
+        if not group.wide:
+            return [self._gather(slot, V, U, sample_out) for slot in group.slots]
+        count, v_pos, v_idx, u_pos, u_idx = group.wide
+        xs = np.empty((count, rows) if sample_out else (count, 1))
+        if len(v_idx):
+            xs[v_pos] = V[v_idx]
+        if len(u_idx):
+            xs[u_pos] = U[u_idx][:, None]
+        return xs
 
     def _value(self, v: Value, V: np.ndarray, U: np.ndarray) -> np.ndarray:
         store, i = self.where[id(v)]
@@ -434,8 +456,11 @@ class _NumpyPlan:
                 _scatter(GU, bias, grad.sum(axis=1))
             return
         sample_out = store == "V"
-        xs = [self._gather(slot, V, U, sample_out) for slot in group.slots]
+        xs = self._inputs(group, V, U, V.shape[1])
         out = (V if sample_out else U)[indices]
+        if group.wide:
+            self._backprop_wide(group, xs, out, grad, GV, GU)
+            return
         for slot, local in zip(group.slots, group.op.local_grads(xs, out, group.arg)):
             share = grad * local
             if np.shape(share) != grad.shape:  # a local derivative of constants only
@@ -444,6 +469,24 @@ class _NumpyPlan:
                 _scatter(GV, slot[1], share)
             else:
                 _scatter(GU, slot[1], share.sum(axis=1) if sample_out else share)
+
+    @staticmethod
+    def _backprop_wide(group: _Group, xs: np.ndarray, out: np.ndarray, grad: np.ndarray, GV: Any, GU: Any) -> None:
+        _, v_pos, v_idx, u_pos, u_idx = group.wide
+        local = group.op.local_grads(xs, out[0], group.arg)
+        try:
+            shares = np.array(local, dtype=float)  # all numbers, or all arrays of one shape
+        except ValueError:  # a mix (dot: the inputs' values and the bias's 1.0)
+            shares = np.empty(xs.shape)
+            for k, value in enumerate(local):
+                shares[k] = value
+        if shares.ndim == 1:
+            shares = shares[:, None]
+        shares = grad * shares  # (count, rows): grad is this node's row
+        if len(v_idx):
+            _scatter(GV, v_idx, shares[v_pos])
+        if len(u_idx):
+            _scatter(GU, u_idx, shares[u_pos].sum(axis=1))
 
 
 def _scatter(store: np.ndarray, indices: np.ndarray, values: np.ndarray) -> None:

@@ -134,7 +134,7 @@ def moons_setup_compiled(width=16):
     X, y, model, optimizer = moons_setup_ours(width)
     params = model.parameters()
     hinge = autodiff.compile(lambda x1, x2, yi: (1 - yi * model([x1, x2])[0]).relu(), n_inputs=3, backend="numpy")
-    penalty = autodiff.compile(lambda: 1e-4 * autodiff.sum([p * p for p in params]), n_inputs=0)
+    penalty = autodiff.compile(lambda: 1e-4 * autodiff.sum([p * p for p in params]), n_inputs=0, backend="numpy")
     return np.column_stack([X, y]), (hinge, penalty), model, optimizer
 
 
