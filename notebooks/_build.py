@@ -542,12 +542,15 @@ print("gradcheck:", gradcheck(lambda x: x.swish(), 1.5))
 ## A wrong derivative is caught
 
 The same op with a slip in its derivative (a forgotten factor): gradcheck raises, with a table of
-the analytic and numeric gradients.
+the analytic and numeric gradients. (`register=False` keeps the broken op out of the table: the
+random expressions below draw from every op in it, and would find this one too.)
 """),
     code("""
-wrong = define_op("swish_wrong", lambda x: x * sig(x), lambda x, out: sig(x) * (1 + (1 - sig(x))))
+wrong = define_op(
+    "swish_wrong", lambda x: x * sig(x), lambda x, out: sig(x) * (1 + (1 - sig(x))), register=False
+)
 try:
-    gradcheck(lambda x: x.swish_wrong(), 1.5)
+    gradcheck(lambda x: wrong(x), 1.5)
     print("not caught")
 except GradcheckError as error:
     print("caught:", str(error).splitlines()[0])
@@ -559,14 +562,14 @@ except GradcheckError as error:
 graphs over every op in the table, yours included.
 """),
     code("""
-@settings(max_examples=50, deadline=None)
+@settings(max_examples=50, deadline=None, derandomize=True)
 @given(op_inputs(swish))
 def test_swish(case):
     (x,), _ = case
     assert_gradients_match(lambda v: v.swish(), x)
 
 
-@settings(max_examples=30, deadline=None)
+@settings(max_examples=30, deadline=None, derandomize=True)
 @given(expressions(n_inputs=2))
 def test_backward(case):
     expression, xs = case
