@@ -282,10 +282,19 @@ class _Indices(np.ndarray):
     unique: bool
 
 
-def _indices(values: Any) -> _Indices:
-    array = np.asarray(values, dtype=int).view(_Indices)
-    array.unique = len(np.unique(array)) == array.size
-    return array
+def _index(values: Any) -> slice | _Indices:
+    """Where some nodes are in a store: a slice when they are one block of rows in order (a view,
+    no copy), else an index array."""
+    array = np.asarray(values, dtype=int)
+    if array.ndim == 1 and len(array) and np.array_equal(array, np.arange(array[0], array[0] + len(array))):
+        return slice(int(array[0]), int(array[0]) + len(array))
+    indices = array.view(_Indices)
+    indices.unique = len(np.unique(indices)) == indices.size
+    return indices
+
+
+def _size(index: slice | np.ndarray) -> int:
+    return index.stop - index.start if isinstance(index, slice) else len(index)
 
 
 class _NumpyPlan:
@@ -294,65 +303,69 @@ class _NumpyPlan:
 
     def __init__(self, trace: _Trace):
         self.trace = trace
-        self.where: dict[int, tuple[str, int]] = {}
-        n_v = n_u = 0
+        store: dict[int, str] = {}  # "V" if the node depends on the sample, else "U"
         depth: dict[int, int] = {}
         for v in trace.order:
             kind = trace.kind[id(v)]
             parents = v.parents
             depth[id(v)] = 1 + max((depth[id(p)] for p in parents), default=-1)
-            sample = kind == "input" or (kind == "op" and any(self.where[id(p)][0] == "V" for p in parents))
-            if sample:
-                self.where[id(v)], n_v = ("V", n_v), n_v + 1
-            else:
-                self.where[id(v)], n_u = ("U", n_u), n_u + 1
-        self.n_v, self.n_u = n_v, n_u
-        self.inputs = np.array([self.where[id(x)][1] for x in trace.inputs], dtype=int)
+            sample = kind == "input" or (kind == "op" and any(store[id(p)] == "V" for p in parents))
+            store[id(v)] = "V" if sample else "U"
+        groups = self._group([v for v in trace.order if trace.kind[id(v)] == "op"], depth, store)
+        # Rows in the order the groups fill them: a group's outputs are one block of rows, so the
+        # groups that read them (a layer reads the layer before) mostly take slices, not copies.
         self.params = trace.params
-        self.param_index = np.array([self.where[id(v)][1] for v in self.params], dtype=int)
         consts = [v for v in trace.order if trace.kind[id(v)] == "const"]
-        self.const_index = np.array([self.where[id(v)][1] for v in consts], dtype=int)
+        leaves = [trace.inputs, self.params, consts]
+        self.where: dict[int, tuple[str, int]] = {}
+        counts = {"V": 0, "U": 0}
+        for v in [v for nodes in leaves for v in nodes] + [v for nodes in groups for v in nodes]:
+            kind = store[id(v)]
+            self.where[id(v)] = (kind, counts[kind])
+            counts[kind] += 1
+        self.n_v, self.n_u = counts["V"], counts["U"]
+        self.inputs = _index([self.where[id(x)][1] for x in trace.inputs])
+        self.param_index = _index([self.where[id(v)][1] for v in self.params])
+        self.const_index = _index([self.where[id(v)][1] for v in consts])
         self.const_values = np.array([v.data for v in consts], dtype=float)
         self.outputs = [self.where[id(o)] for o in trace.outputs]
-        self.groups = self._group([v for v in trace.order if trace.kind[id(v)] == "op"], depth)
+        self.groups = [self._make_group(nodes) for nodes in groups]
 
-    def _group(self, op_nodes: list, depth: dict) -> list[_Group]:
+    @staticmethod
+    def _group(op_nodes: list, depth: dict, store: dict) -> list[list]:
+        """The op nodes in groups, in an order where every group comes after the groups it reads."""
         buckets: dict[tuple, list] = {}
         for v in op_nodes:
             parents = v.parents
-            kinds = tuple(self.where[id(p)][0] for p in parents)
+            kinds = tuple(store[id(p)] for p in parents)
             if v.op.arity is None:  # n-ary: a dense layer's dots group; any other node stands alone
                 layer = v.op is DOT and _is_layer_dot(kinds)
                 key = (depth[id(v)], "layer", len(parents), _dot_inputs(v)) if layer else ("node", id(v))
             else:
-                key = (depth[id(v)], v.op.name, repr(v.arg), self.where[id(v)][0], kinds)
+                key = (depth[id(v)], v.op.name, repr(v.arg), store[id(v)], kinds)
             buckets.setdefault(key, []).append(v)
-        groups = []
-        for nodes in sorted(buckets.values(), key=lambda nodes: nodes[0].order):
-            groups.append((depth[id(nodes[0])], self._make_group(nodes)))
-        # Depth first, creation order within a depth: every group after the groups it reads.
-        groups.sort(key=lambda g: g[0])
-        return [g for _, g in groups]
+        # Depth first, creation order within a depth (nodes of one depth never read each other).
+        return sorted(buckets.values(), key=lambda nodes: (depth[id(nodes[0])], nodes[0].order))
 
     def _make_group(self, nodes: list) -> _Group:
         first = nodes[0]
         store = self.where[id(first)][0]
-        out = (store, _indices([self.where[id(v)][1] for v in nodes]))
+        out = (store, _index([self.where[id(v)][1] for v in nodes]))
         if first.op is DOT and _is_layer_dot(tuple(self.where[id(p)][0] for p in first.parents)):
             n = len(first.parents) // 2
-            weights = _indices([[self.where[id(p)][1] for p in v.parents[:n]] for v in nodes])
-            rows = _indices([self.where[id(p)][1] for p in first.parents[n : 2 * n]])
-            bias = _indices([self.where[id(v.parents[-1])][1] for v in nodes]) if len(first.parents) % 2 else None
+            weights = _index([[self.where[id(p)][1] for p in v.parents[:n]] for v in nodes])
+            rows = _index([self.where[id(p)][1] for p in first.parents[n : 2 * n]])
+            bias = _index([self.where[id(v.parents[-1])][1] for v in nodes]) if len(first.parents) % 2 else None
             return _Group(first.op, None, out, [], (weights, rows, bias))
         if first.op.arity is None:  # one node (see _group): its inputs gathered into one array
             stores = [self.where[id(p)] for p in first.parents]
-            v_pos = _indices([k for k, (store, _) in enumerate(stores) if store == "V"])
-            u_pos = _indices([k for k, (store, _) in enumerate(stores) if store == "U"])
-            v_idx = _indices([i for store, i in stores if store == "V"])
-            u_idx = _indices([i for store, i in stores if store == "U"])
+            v_pos = _index([k for k, (store, _) in enumerate(stores) if store == "V"])
+            u_pos = _index([k for k, (store, _) in enumerate(stores) if store == "U"])
+            v_idx = _index([i for store, i in stores if store == "V"])
+            u_idx = _index([i for store, i in stores if store == "U"])
             return _Group(first.op, first.arg, out, [], wide=(len(stores), v_pos, v_idx, u_pos, u_idx))
         slots = [
-            (self.where[id(first.parents[k])][0], _indices([self.where[id(v.parents[k])][1] for v in nodes]))
+            (self.where[id(first.parents[k])][0], _index([self.where[id(v.parents[k])][1] for v in nodes]))
             for k in range(len(first.parents))
         ]
         return _Group(first.op, first.arg, out, slots)
@@ -394,11 +407,14 @@ class _NumpyPlan:
                     except (ArithmeticError, ValueError):
                         owner.scalar_error(X, range(len(X)))  # the scalar engine names the row and the op
                         raise
-                    if store == "V" and np.shape(result) != (len(indices), len(X)):  # (an op of constants only)
-                        result = np.broadcast_to(result, (len(indices), len(X)))
-                if not np.isfinite(result).all():
-                    self._not_finite(group, result, X, owner)
+                    if store == "V" and np.shape(result) != (_size(indices), len(X)):  # (an op of constants only)
+                        result = np.broadcast_to(result, (_size(indices), len(X)))
                 (V if store == "V" else U)[indices] = result
+            # Every value is kept, so one look at the stores finds any that is not finite; then the
+            # first group that made one is the one to name.
+            if not (np.isfinite(V).all() and np.isfinite(U).all()):
+                group = next(g for g in self.groups if not np.isfinite((V if g.out[0] == "V" else U)[g.out[1]]).all())
+                self._not_finite(group, (V if group.out[0] == "V" else U)[group.out[1]], X, owner)
             if owner.trace is not None and owner.trace.guards:
                 owner._check_guards(lambda v: self._value(v, V, U), X)
         out = np.stack([V[i] if s == "V" else np.full(len(X), U[i]) for s, i in self.outputs], axis=1)
@@ -411,9 +427,9 @@ class _NumpyPlan:
             return [self._gather(slot, V, U, sample_out) for slot in group.slots]
         count, v_pos, v_idx, u_pos, u_idx = group.wide
         xs = np.empty((count, rows) if sample_out else (count, 1))
-        if len(v_idx):
+        if _size(v_idx):
             xs[v_pos] = V[v_idx]
-        if len(u_idx):
+        if _size(u_idx):
             xs[u_pos] = U[u_idx][:, None]
         return xs
 
@@ -483,15 +499,15 @@ class _NumpyPlan:
         if shares.ndim == 1:
             shares = shares[:, None]
         shares = grad * shares  # (count, rows): grad is this node's row
-        if len(v_idx):
+        if _size(v_idx):
             _scatter(GV, v_idx, shares[v_pos])
-        if len(u_idx):
+        if _size(u_idx):
             _scatter(GU, u_idx, shares[u_pos].sum(axis=1))
 
 
-def _scatter(store: np.ndarray, indices: np.ndarray, values: np.ndarray) -> None:
+def _scatter(store: np.ndarray, indices: Any, values: np.ndarray) -> None:
     """store[indices] += values, also where an index repeats (a node read twice)."""
-    if getattr(indices, "unique", False):
+    if isinstance(indices, slice) or indices.unique:
         store[indices] += values
     else:
         np.add.at(store, indices, values)
