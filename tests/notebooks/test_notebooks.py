@@ -101,6 +101,22 @@ def test_stored_without_outputs_and_built_from_the_script(name):
     assert [c.source for c in notebook.cells] == [c.source for c in cells], "rebuild with notebooks/_build.py"
 
 
+def _check_graph_pictures(notebook) -> int:
+    """Every graph drawn with the chain rule on it adds up: the contributions into a node sum to its grad."""
+    sys.path.insert(0, str(ROOT / "tests" / "viz"))
+    try:
+        from viz_helpers import check_chain_rule_svg
+    finally:
+        sys.path.remove(str(ROOT / "tests" / "viz"))
+    checked = 0
+    for cell in notebook.cells:
+        for output in cell.get("outputs", []):
+            svg = output.get("data", {}).get("image/svg+xml", "")
+            if "×" in svg and "step_" not in svg:  # a full graph (a slideshow frame holds one step)
+                checked += check_chain_rule_svg(svg)
+    return checked
+
+
 def _no_echoed_objects(notebook):
     """A cell that ends in a plot call must not show '<Axes ...>' or '<Figure ...>' as its result."""
     for cell in notebook.cells:
@@ -117,6 +133,8 @@ needs_dot = pytest.mark.skipif(not HAS_DOT, reason="the Graphviz program dot is 
 def test_01_perceptron_and_gradient_descent(folder):
     notebook, text = execute("01_perceptron_gradient_descent", folder)
     _no_echoed_objects(notebook)
+    if HAS_DOT:
+        assert _check_graph_pictures(notebook) >= 2  # w and x
     assert "y_hat = 3, loss = 4, dloss/dw = 4" in text
     assert "w_new = w - dloss/dw = 3 - 4 = -1" in text
     assert "w with no learning rate: 3, -1, 3, -1, 3, -1" in text
@@ -145,12 +163,14 @@ def test_02_worked_example_exactly(folder):
             if "data" in o and "image/svg+xml" in o["data"]
         )
         assert "x1" in svg and "grad 4092.75" in svg and "data 0.5" in svg
+        assert _check_graph_pictures(notebook) >= 30
 
 
 @needs_dot
 def test_03_backprop_step_by_step(folder):
     notebook, text = execute("03_backprop_step_by_step", folder)
     _no_echoed_objects(notebook)
+    assert _check_graph_pictures(notebook) >= 5
     assert "o = 0.7071" in text
     assert "dx1 = -1.5, dw1 = 1, dx2 = 0.5, dw2 = 0, db = 0.5" in text
     assert "6 frames" in text and "slider from 0 to 5" in text
