@@ -33,9 +33,9 @@ class Mode:
 MODE: contextvars.ContextVar[Mode] = contextvars.ContextVar("autodiff_mode", default=Mode(True, None))  # noqa: B039
 
 
-def _enter(record: bool, scope: Scope | None) -> None:
-    current = MODE.get()
-    MODE.set(Mode(record, scope, current))
+# Entering is all or nothing. A KeyboardInterrupt is delivered right after a call returns, so it
+# can arrive just after MODE.set, inside __enter__, and then the with statement runs no __exit__.
+# Each __enter__ therefore sets the mode as its last call, inside a try that undoes it.
 
 
 def _leave() -> None:
@@ -78,22 +78,22 @@ class _Switch:
     record = True
 
     def __enter__(self) -> _Switch:
-        _enter(self.record, MODE.get().scope)
+        previous = MODE.get()
+        try:
+            MODE.set(Mode(self.record, previous.scope, previous))
+        except BaseException:  # an interrupt as the mode was set (see above)
+            MODE.set(previous)
+            raise
         return self
 
     def __exit__(self, *exc_info: object) -> None:
         _leave()
 
     def __call__(self, func: F) -> F:
-        record = self.record
-
         @functools.wraps(func)
         def switched(*args: Any, **kwargs: Any) -> Any:
-            _enter(record, MODE.get().scope)
-            try:
+            with self:  # one object for every call: shared between threads and nested calls, which is safe
                 return func(*args, **kwargs)
-            finally:
-                _leave()
 
         return switched  # type: ignore[return-value]
 
@@ -157,11 +157,19 @@ class scope:
     __slots__ = ("_scope",)
 
     def __init__(self, name: str | Scope):
-        self._scope = name if isinstance(name, Scope) else Scope(str(name), current_scope())
+        if not isinstance(name, (str, Scope)):
+            raise TypeError(f"scope takes a str or a Scope, got {type(name).__name__}: {name!r}"[:300])
+        self._scope = name if isinstance(name, Scope) else Scope(name, current_scope())
 
     def __enter__(self) -> Scope:
-        _enter(MODE.get().record, self._scope)
-        return self._scope
+        previous = MODE.get()
+        new = self._scope
+        try:
+            MODE.set(Mode(previous.record, new, previous))
+        except BaseException:  # an interrupt as the mode was set (see above)
+            MODE.set(previous)
+            raise
+        return new
 
     def __exit__(self, *exc_info: object) -> None:
         _leave()

@@ -207,6 +207,47 @@ def test_an_exception_in_one_thread_inside_a_shared_no_grad_restores_both_thread
     }
 
 
+class _InterruptAfterSet:
+    """The mode variable, with a KeyboardInterrupt right after its first set: where a signal arriving
+    during that call is delivered (after the call returns), inside ``__enter__``."""
+
+    def __init__(self, var):
+        self.var, self.armed = var, True
+
+    def get(self):
+        return self.var.get()
+
+    def set(self, mode):
+        token = self.var.set(mode)
+        if self.armed:
+            self.armed = False
+            raise KeyboardInterrupt
+        return token
+
+
+@pytest.mark.parametrize(
+    "enter",
+    [
+        lambda: autodiff.no_grad().__enter__(),
+        lambda: autodiff.scope("interrupted").__enter__(),
+        lambda: autodiff.no_grad()(lambda: pytest.fail("the function must not run"))(),
+    ],
+    ids=["no_grad", "scope", "no_grad as a decorator"],
+)
+def test_an_interrupt_while_a_mode_is_entered_leaves_the_mode_as_it_was(monkeypatch, enter):
+    monkeypatch.setattr(autodiff.mode, "MODE", _InterruptAfterSet(autodiff.mode.MODE))
+    with pytest.raises(KeyboardInterrupt):
+        enter()
+    assert autodiff.is_grad_enabled() and autodiff.current_scope() is None
+    assert (Value(1.0) * 2).parents and (Value(1.0) * 2).scope is None
+
+
+@pytest.mark.parametrize("name", [3, None, b"layer"])
+def test_a_scope_name_that_is_no_str_is_refused(name):
+    with pytest.raises(TypeError, match="scope takes a str or a Scope"):
+        autodiff.scope(name)
+
+
 # ---------------------------------------------------------------- numbers at the edges of the floats
 def test_a_constant_base_to_a_large_power_backpropagates():
     # The base rides along as the op's argument: no leaf for 2.0, whose gradient (1016 * 2**1015) overflows.
