@@ -63,7 +63,7 @@ def backprop_frames(root, *, rankdir="LR", precision=PRECISION, max_nodes=200) -
     analysis = Analysis(root, max_nodes)
     order, n = analysis.order, len(analysis.order)
     steps = sum(v.op is not None for v in order)
-    grads = [None] * n  # None: not reached yet ("?")
+    grads: list[float | None] = [None] * n  # None: not reached yet ("?")
     grads[-1] = 1.0
     title = f"Backprop, step 0 of {steps}: start at the output, grad = ∂out/∂out = 1"
     specs = [_spec(analysis, grads, rankdir, precision, current=None, written={n - 1}, edge_attrs={}, title=title)]
@@ -74,13 +74,17 @@ def backprop_frames(root, *, rankdir="LR", precision=PRECISION, max_nodes=200) -
             continue
         step += 1
         grad = grads[i]
+        if grad is None:  # every node is upstream of the root, so its users came first
+            raise RuntimeError(f"backprop_frames: node {i} was reached before its gradient (a bug in viz)")
         # Like backward: no gradient flows through a node whose grad is 0 (its rule is not even evaluated).
         locals_ = analysis.local_grads(i) if grad != 0 else [0.0] * len(v.parents)
-        edge_attrs, written = {}, set()
+        edge_attrs: dict[tuple[int, int | None], dict] = {}
+        written = set()
         for slot, (p, local) in enumerate(zip(v.parents, locals_)):
             j = analysis.index[p]
             contribution = grad * local if local is not None else float("nan")
-            grads[j] = contribution if grads[j] is None else grads[j] + contribution
+            before = grads[j]
+            grads[j] = contribution if before is None else before + contribution
             written.add(j)
             label = edge_text(analysis, i, slot, local, grad, precision, show_grad=True)
             edge_attrs[(i, slot)] = {"label": escape_plain(label), **ACTIVE_EDGE}

@@ -164,7 +164,7 @@ class Analysis:
         scope) inside the neuron's cluster, while inputs shared by several neurons stay outside.
         """
         scopes = [v.scope for v in self.order]
-        consumers = {}  # leaf index -> the set of scopes that use it
+        consumers: dict[int, set] = {}  # leaf index -> the set of scopes that use it
         for v in self.order:
             for p in v.parents:
                 j = self.index[p]
@@ -230,7 +230,7 @@ def op_attrs(v, precision: int = PRECISION) -> dict:
 
 def edge_keys(analysis) -> list:
     """The edges in the order emit adds them: (i, slot) for parent slot -> ``op{i}``, then (i, None) for -> ``v{i}``."""
-    keys = []
+    keys: list[tuple[int, int | None]] = []
     for i, v in enumerate(analysis.order):
         if v.op is not None:
             keys.extend((i, slot) for slot in range(len(v.parents)))
@@ -252,7 +252,7 @@ def emit(
     """
     op_node_attrs, cluster_attrs = op_node_attrs or {}, cluster_attrs or {}
     containers = {None: dot}
-    clusters = []  # scopes in order of first appearance (ancestors first)
+    clusters: list = []  # scopes in order of first appearance (ancestors first)
     for i, v in enumerate(analysis.order):
         scope = analysis.scopes[i]
         for s in scope.path() if scope is not None else ():
@@ -390,7 +390,7 @@ def draw_graph(
         if color_by_grad:
             attrs.update(grad_fill(v.grad, largest))
         node_attrs.append(attrs)
-    edge_attrs = {}
+    edge_attrs: dict[tuple[int, int | None], dict] = {}
     if show_local_grads:
         for i, v in enumerate(order):
             if v.op is not None:

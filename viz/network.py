@@ -79,8 +79,8 @@ def draw_network(mlp, *, show_weights=False, precision=2, max_edges=2000) -> gra
         name = "output" if k == len(layers) - 1 else f"hidden {k + 1}"
         activation = getattr(layer, "activation", None)
         label = f"{name}\n({activation})" if activation else name
-        text = [f"b={fmt(b, precision)}" if numbered[k] else "" for b in biases[k]]
-        columns.append((label, "#dcfce7" if name == "output" else "#f3f4f6", text))
+        bias_texts = [f"b={fmt(b, precision)}" if numbered[k] else "" for b in biases[k]]
+        columns.append((label, "#dcfce7" if name == "output" else "#f3f4f6", bias_texts))
     tallest = max(len(texts) for _, _, texts in columns)
     dx, dy = (2.2, 0.8) if show_weights else (1.6, 0.6)
     if any(numbered):  # room between the circles for the column of numbers

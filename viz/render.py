@@ -135,14 +135,15 @@ def render(graph, path, *, keep_source: bool = False) -> Path:
     if not isinstance(graph, graphviz.Digraph):
         raise TypeError(f"render takes a graphviz.Digraph or a Value, got {type(graph).__name__}")
     path.parent.mkdir(parents=True, exist_ok=True)
-    if FORMATS[suffix] is None:
+    out_format = FORMATS[suffix]
+    if out_format is None:
         path.write_text(graph.source, encoding="utf-8")
         return path
     source = path.with_suffix(".gv")
     if keep_source:
         source.write_text(graph.source, encoding="utf-8")
     try:
-        image = pipe(graph, FORMATS[suffix], saved=source)
+        image = pipe(graph, out_format, saved=source)
     except (GraphvizNotFound, graphviz.CalledProcessError):
         source.write_text(graph.source, encoding="utf-8")  # the work is not lost
         raise
