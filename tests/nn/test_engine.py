@@ -1,0 +1,68 @@
+"""The compiled engine for training gives the scalar engine's losses, outputs and gradients."""
+
+import warnings
+
+import numpy as np
+import pytest
+
+import nn
+from autodiff import TraceError
+from nn.engine import MAX_TRACES, CompiledLoss, compile_loss
+
+X3, LABELS = nn.datasets.make_blobs(30, centers=3, n_features=2, random_state=0)
+BINARY = (LABELS > 0).astype(float)
+
+# loss name -> (targets, outputs, output activation)
+CASES = {
+    "mse": (nn.datasets.one_hot(LABELS, 3), 3, "linear"),
+    "mae": (nn.datasets.one_hot(LABELS, 3), 3, "linear"),
+    "binary_cross_entropy": (BINARY, 1, "sigmoid"),
+    "binary_cross_entropy_with_logits": (BINARY, 1, "linear"),
+    "cross_entropy": (LABELS, 3, "linear"),
+    "hinge": (np.where(BINARY > 0, 1.0, -1.0), 1, "linear"),
+}
+ACTIVATIONS = sorted(nn.activations.ACTIVATIONS)
+
+
+def _scalar(model, loss_fn, X, y):
+    model.zero_grad()
+    outputs = [model(row) for row in X.tolist()]
+    value = loss_fn(outputs, y.tolist())
+    value.backward()
+    return value.data, np.array([[o.data for o in out] for out in outputs]), [p.grad for p in model.parameters()]
+
+
+@pytest.mark.parametrize("activation", ACTIVATIONS)
+@pytest.mark.parametrize("loss", sorted(CASES))
+def test_compiled_loss_equals_the_scalar_engine(loss, activation):
+    y, n_out, output_activation = CASES[loss]
+    model = nn.MLP(2, [5, n_out], activation=activation, output_activation=output_activation, seed=3)
+    loss_fn = nn.losses.get_loss(loss)
+    compiled = CompiledLoss(model, loss_fn, 2, y)
+    value, outputs, grads = _scalar(model, loss_fn, X3, y)
+    model.zero_grad()
+    c_value, c_outputs = compiled.step(X3, y)
+    c_grads = [p.grad for p in model.parameters()]
+    assert c_value == pytest.approx(value, rel=1e-12, abs=1e-15)
+    np.testing.assert_allclose(c_outputs, outputs, rtol=1e-12, atol=1e-15)
+    np.testing.assert_allclose(c_grads, grads, rtol=1e-10, atol=1e-13)
+
+
+def test_a_loss_that_cannot_be_compiled_falls_back_with_a_warning():
+    # More distinct targets than traces, read as numbers by the loss: no trace stands for all.
+    X = np.random.default_rng(0).normal(size=(MAX_TRACES + 1, 2))
+    y = np.arange(MAX_TRACES + 1) / 7.0
+    model = nn.MLP(2, [4, 1], seed=0)
+
+    def reads_targets(outputs, targets):
+        return nn.losses.mse(outputs, [[float(t) * 1.0] for t in targets])
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        assert compile_loss(model, reads_targets, X, y, "auto") is None
+    assert any("scalar engine" in str(w.message) for w in caught)
+    with pytest.raises(TraceError, match="cannot be compiled"):
+        compile_loss(model, reads_targets, X, y, "compiled")
+    assert compile_loss(model, reads_targets, X, y, "scalar") is None
+    with pytest.raises(ValueError, match="engine"):
+        compile_loss(model, reads_targets, X, y, "fast")
