@@ -311,6 +311,10 @@ def test_nan_set_by_hand_is_a_nan_input_not_an_overflow():
     with pytest.raises(ValueError, match="inf"):
         y.backward()
     assert x.grad == 0.0 and y.grad == 0.0
+    a, b = Value(1.0), Value(1.0)
+    a.data, b.data = math.inf, -math.inf  # fsum's own error would be "-inf + inf in fsum"
+    with pytest.raises(ValueError, match=r"sum: an input \(Value.data set by hand\?\) must be finite, got inf"):
+        autodiff.sum([a, b, 1.0])
 
 
 def test_softmax_of_inputs_at_the_ends_of_the_floats():
