@@ -334,10 +334,11 @@ class _NumpyPlan:
     @staticmethod
     def _group(op_nodes: list, depth: dict, store: dict) -> list[list]:
         """The op nodes in groups, in an order where every group comes after the groups it reads."""
-        buckets: dict[tuple, list] = {}
+        buckets: dict[tuple[Any, ...], list] = {}
         for v in op_nodes:
             parents = v.parents
             kinds = tuple(store[id(p)] for p in parents)
+            key: tuple[Any, ...]
             if v.op.arity is None:  # n-ary: a dense layer's dots group; any other node stands alone
                 layer = v.op is DOT and _is_layer_dot(kinds)
                 key = (depth[id(v)], "layer", len(parents), _dot_inputs(v)) if layer else ("node", id(v))

@@ -103,8 +103,18 @@ class Op:
         doc: one line for people.
     """
 
-    __slots__ = ("name", "symbol", "arity", "forward", "derivative", "partials", "backprop", "domains")
-    __slots__ += ("sample_args", "doc")
+    __slots__ = (
+        "name",
+        "symbol",
+        "arity",
+        "forward",
+        "derivative",
+        "partials",
+        "backprop",
+        "domains",
+        "sample_args",
+        "doc",
+    )
 
     def __init__(
         self,
@@ -208,6 +218,41 @@ def where(condition: Any, if_true: Any, if_false: Any) -> Any:
     return np.where(condition, if_true, if_false)
 
 
+def _plain(name: str, on_floats: Callable, on_arrays: Callable, doc: str) -> Callable[..., Any]:
+    """A function defined everywhere: math on a float, numpy on an array, the Value's method else."""
+
+    def function(x: Any, arg: Any = None) -> Any:
+        return on_floats(x) if type(x) is float else on_arrays(x) if type(x) is _ndarray else getattr(x, name)()
+
+    function.__name__ = function.__qualname__ = name
+    function.__doc__ = doc
+    return function
+
+
+def _guarded(
+    name: str, on_floats: Callable, on_arrays: Callable, outside: Callable, condition: str, doc: str
+) -> Callable[..., Any]:
+    """Like ``_plain``, for a function with a domain: ValueError where ``outside(x)`` holds
+    (``outside`` is written with operators, so it runs on floats and arrays alike)."""
+
+    def message(x: Any) -> str:
+        return f"{name}: input must be {condition}, got {x!r}"
+
+    def function(x: Any, arg: Any = None) -> Any:
+        if type(x) is float:
+            if outside(x):
+                raise ValueError(message(x))
+            return on_floats(x)
+        if type(x) is _ndarray:
+            _refuse(outside(x), x, message)
+            return on_arrays(x)
+        return getattr(x, name)()
+
+    function.__name__ = function.__qualname__ = name
+    function.__doc__ = doc
+    return function
+
+
 def exp(x: Any, arg: Any = None) -> Any:
     """e ** x"""
     if type(x) is float:
@@ -216,119 +261,6 @@ def exp(x: Any, arg: Any = None) -> Any:
         except OverflowError:
             raise OverflowError(f"exp overflowed: exp({x!r}) is larger than the largest float (x > 709.78)") from None
     return np.exp(x) if type(x) is _ndarray else x.exp()
-
-
-def _log_message(x: Any) -> str:
-    return f"log: input must be > 0, got {x!r}"
-
-
-def log(x: Any, arg: Any = None) -> Any:
-    """natural logarithm, x > 0"""
-    if type(x) is float:
-        if x <= 0:
-            raise ValueError(_log_message(x))
-        return math.log(x)
-    if type(x) is _ndarray:
-        _refuse(x <= 0, x, _log_message)
-        return np.log(x)
-    return x.log()
-
-
-def _sqrt_message(x: Any) -> str:
-    return f"sqrt: input must be >= 0, got {x!r}"
-
-
-def sqrt(x: Any, arg: Any = None) -> Any:
-    """square root, x >= 0"""
-    if type(x) is float:
-        if x < 0:
-            raise ValueError(_sqrt_message(x))
-        return math.sqrt(x)
-    if type(x) is _ndarray:
-        _refuse(x < 0, x, _sqrt_message)
-        return np.sqrt(x)
-    return x.sqrt()
-
-
-def sin(x: Any, arg: Any = None) -> Any:
-    """sine"""
-    return math.sin(x) if type(x) is float else np.sin(x) if type(x) is _ndarray else x.sin()
-
-
-def cos(x: Any, arg: Any = None) -> Any:
-    """cosine"""
-    return math.cos(x) if type(x) is float else np.cos(x) if type(x) is _ndarray else x.cos()
-
-
-def tan(x: Any, arg: Any = None) -> Any:
-    """tangent"""
-    return math.tan(x) if type(x) is float else np.tan(x) if type(x) is _ndarray else x.tan()
-
-
-def tanh(x: Any, arg: Any = None) -> Any:
-    """hyperbolic tangent (never overflows)"""
-    return math.tanh(x) if type(x) is float else np.tanh(x) if type(x) is _ndarray else x.tanh()
-
-
-def _unit_interval_message(name: str) -> Callable[[Any], str]:
-    return lambda x: f"{name}: input must be in [-1, 1], got {x!r}"
-
-
-_arcsin_message, _arccos_message = _unit_interval_message("arcsin"), _unit_interval_message("arccos")
-
-
-def arcsin(x: Any, arg: Any = None) -> Any:
-    """inverse sine, -1 <= x <= 1"""
-    if type(x) is float:
-        if not -1.0 <= x <= 1.0:
-            raise ValueError(_arcsin_message(x))
-        return math.asin(x)
-    if type(x) is _ndarray:
-        _refuse(np.abs(x) > 1.0, x, _arcsin_message)
-        return np.arcsin(x)
-    return x.arcsin()
-
-
-def arccos(x: Any, arg: Any = None) -> Any:
-    """inverse cosine, -1 <= x <= 1"""
-    if type(x) is float:
-        if not -1.0 <= x <= 1.0:
-            raise ValueError(_arccos_message(x))
-        return math.acos(x)
-    if type(x) is _ndarray:
-        _refuse(np.abs(x) > 1.0, x, _arccos_message)
-        return np.arccos(x)
-    return x.arccos()
-
-
-def arctan(x: Any, arg: Any = None) -> Any:
-    """inverse tangent"""
-    return math.atan(x) if type(x) is float else np.arctan(x) if type(x) is _ndarray else x.arctan()
-
-
-def arctan2(y: Any, x: Any) -> Any:
-    """the angle of the point (x, y), in (-pi, pi]"""
-    if type(y) is float and type(x) is float:
-        return math.atan2(y, x)
-    if type(y) is _ndarray or type(x) is _ndarray:
-        return np.arctan2(y, x)
-    return ARCTAN2(y, x)
-
-
-def _log1p_message(x: Any) -> str:
-    return f"log1p: input must be > -1, got {x!r}"
-
-
-def log1p(x: Any, arg: Any = None) -> Any:
-    """log(1 + x), accurate for small x; x > -1"""
-    if type(x) is float:
-        if x <= -1.0:
-            raise ValueError(_log1p_message(x))
-        return math.log1p(x)
-    if type(x) is _ndarray:
-        _refuse(x <= -1.0, x, _log1p_message)
-        return np.log1p(x)
-    return x.log1p()
 
 
 def expm1(x: Any, arg: Any = None) -> Any:
@@ -341,6 +273,27 @@ def expm1(x: Any, arg: Any = None) -> Any:
     return np.expm1(x) if type(x) is _ndarray else x.expm1()
 
 
+log = _guarded("log", math.log, np.log, lambda x: x <= 0, "> 0", "natural logarithm, x > 0")
+sqrt = _guarded("sqrt", math.sqrt, np.sqrt, lambda x: x < 0, ">= 0", "square root, x >= 0")
+log1p = _guarded("log1p", math.log1p, np.log1p, lambda x: x <= -1.0, "> -1", "log(1 + x), accurate for small x")
+arcsin = _guarded("arcsin", math.asin, np.arcsin, lambda x: abs(x) > 1.0, "in [-1, 1]", "inverse sine")
+arccos = _guarded("arccos", math.acos, np.arccos, lambda x: abs(x) > 1.0, "in [-1, 1]", "inverse cosine")
+sin = _plain("sin", math.sin, np.sin, "sine")
+cos = _plain("cos", math.cos, np.cos, "cosine")
+tan = _plain("tan", math.tan, np.tan, "tangent")
+tanh = _plain("tanh", math.tanh, np.tanh, "hyperbolic tangent (never overflows)")
+arctan = _plain("arctan", math.atan, np.arctan, "inverse tangent")
+
+
+def arctan2(y: Any, x: Any) -> Any:
+    """the angle of the point (x, y), in (-pi, pi]"""
+    if type(y) is float and type(x) is float:
+        return math.atan2(y, x)
+    if type(y) is _ndarray or type(x) is _ndarray:
+        return np.arctan2(y, x)
+    return ARCTAN2(y, x)
+
+
 def sigmoid(x: Any, arg: Any = None) -> Any:
     """1 / (1 + e**-x), computed so that it never overflows"""
     if type(x) is float:
@@ -349,8 +302,8 @@ def sigmoid(x: Any, arg: Any = None) -> Any:
         z = math.exp(x)  # x < 0: exp(x) < 1, no overflow
         return z / (1.0 + z)
     if type(x) is _ndarray:
-        z = np.exp(-np.abs(x))  # <= 1: never overflows
-        return np.where(x >= 0, 1.0 / (1.0 + z), z / (1.0 + z))
+        e = np.exp(-np.abs(x))  # <= 1: never overflows
+        return np.where(x >= 0, 1.0 / (1.0 + e), e / (1.0 + e))
     return x.sigmoid()
 
 
