@@ -7,7 +7,43 @@ from hypothesis import strategies as st
 import autodiff
 from autodiff import Scope, Value
 
+# A function as the activation still works (the tests below keep it covered), deprecated.
+pytestmark = pytest.mark.filterwarnings("ignore:dots\\(activation=<a function>\\) is deprecated:DeprecationWarning")
+
 finite = st.floats(-5, 5, allow_nan=False)
+
+
+@pytest.mark.parametrize(
+    ("activation", "arg", "method"),
+    [
+        (None, None, lambda z: z),
+        ("relu", None, Value.relu),
+        (autodiff.get_op("tanh"), None, Value.tanh),
+        ("leaky_relu", 0.2, lambda z: z.leaky_relu(0.2)),
+    ],
+)
+def test_an_op_or_its_name_as_the_activation_makes_one_node_per_row(activation, arg, method):
+    rows = [[Value(0.5), Value(-1.0)], [Value(2.0), Value(0.25)]]
+    xs = [Value(1.5), Value(2.0)]
+    scopes = [Scope("neuron 0"), Scope("neuron 1")]
+    fused = autodiff.dots(rows, xs, activation=activation, activation_arg=arg, scopes=scopes)
+    single = [method(autodiff.dot(w, xs)) for w in rows]
+    assert [v.data for v in fused] == [v.data for v in single]
+    for out, scope in zip(fused, scopes):
+        assert out.scope is scope
+        if activation is None:
+            assert out.op is autodiff.get_op("dot")
+        else:
+            assert out.arg == arg and out.parents[0].scope is scope
+
+
+def test_a_bad_activation_is_named():
+    with pytest.raises(ValueError, match="no one-input op named 'relux'"):
+        autodiff.dots([[1.0]], [1.0], activation="relux")
+    with pytest.raises(TypeError, match="activation must be an op"):
+        autodiff.dots([[1.0]], [1.0], activation=3)
+    with pytest.deprecated_call():
+        autodiff.dots([[1.0]], [1.0], activation=lambda z: z)
 
 
 @given(st.integers(1, 4), st.integers(0, 4), st.data())
