@@ -195,7 +195,8 @@ def test_regression(tmp_path):
 
 
 def test_moons(tmp_path):
-    stdout = run("moons.py", tmp_path, "--epochs", "50")
+    # 70 steps: on make_moons's scikit-learn-identical points the first 100% comes at step 65
+    stdout = run("moons.py", tmp_path, "--epochs", "70")
     assert "MLP 2-16-16-1 ReLU (337 parameters)" in stdout
     assert percent(r"final accuracy (\d+)%", stdout) == 100
     assert re.search(r"time per step: [\d.]+ ms", stdout), stdout
