@@ -2,11 +2,13 @@
 
 From 000_*.txt ("Activation functions") and 001_*.txt ("Backpropagation in
 practice"): sigmoid' = s(1 - s), tanh' = 1 - tanh**2, ReLU' = 0 or 1, leaky
-ReLU' = alpha or 1 (alpha = 0.1 here, to be visible). The first four panels
+ReLU' = alpha or 1 (alpha = 0.1 here, to be visible), and softplus
+(log(1 + e^x), a smooth ReLU, whose derivative is the sigmoid). The first five panels
 come from viz.plot_activations, which evaluates the engine's own op table: what
 is plotted is exactly what backprop uses. Softmax takes a vector, so its panel
 shows softmax([z, 0, 0]) as z moves, with the derivatives autodiff computes:
 dp_0/dz = p_0(1 - p_0) and dp_1/dz = -p_0 p_1 (the Jacobian the notes call tricky).
+The six panels sit on a 2 x 3 grid, a 16:9 slide.
 
 Run: python examples/activations.py [--out out]
 """
@@ -17,7 +19,7 @@ from _common import parse_args, save_figure
 import autodiff
 import viz
 
-NAMES = ("sigmoid", "tanh", "relu", "leaky_relu")
+NAMES = ("sigmoid", "tanh", "relu", "leaky_relu", "softplus")
 
 
 def softmax_curves(zs):
@@ -38,12 +40,12 @@ def main(argv=None):
 
     args = parse_args(__doc__, argv=argv)
     figure = viz.plot_activations(NAMES)
-    # One more panel for softmax, on a grid one column wider.
-    figure.set_size_inches(3.2 * (len(NAMES) + 1), 3)
-    grid = GridSpec(1, len(NAMES) + 1, figure=figure)
+    # One more panel for softmax: all of them on a 2 x 3 grid, a 16:9 slide.
+    figure.set_size_inches(12, 6.75)
+    grid = GridSpec(2, 3, figure=figure)
     for k, ax in enumerate(figure.axes):
-        ax.set_subplotspec(grid[0, k])
-    ax = figure.add_subplot(grid[0, len(NAMES)])
+        ax.set_subplotspec(grid[k // 3, k % 3])
+    ax = figure.add_subplot(grid[len(NAMES) // 3, len(NAMES) % 3])
     zs = np.linspace(-5.0, 5.0, 201)
     p0, p1, d0, d1 = softmax_curves(zs)
     ax.axhline(0, color="0.8", linewidth=0.8)
@@ -53,6 +55,7 @@ def main(argv=None):
     ax.plot(zs, p1, color="tab:green", label="p1")
     ax.plot(zs, d1, color="tab:red", linestyle="--", label="dp1/dz = -p0 p1")
     ax.set_title("softmax")
+    ax.set_xlabel("z")
     ax.legend(loc="best", fontsize=7)
     figure.tight_layout()
     save_figure(figure, args.out / "activations.png")
