@@ -45,13 +45,19 @@ def backprop_frames(root, *, rankdir="LR", precision=PRECISION, max_nodes=200) -
     reached yet show "?". A Value used several times shows a partial sum until
     its last use has been processed. Leaves need no step of their own.
 
+    With Graphviz installed, the layout is computed once (from the longest text
+    each node, edge and title takes in any frame) and every frame is pinned to
+    it: each node in the same place at the same size, every frame the same size,
+    so stepping through changes only labels and colours.
+
     Args:
         root: the output Value (a forward pass done; backward not needed).
         rankdir: as for draw_graph.
         precision: the most significant digits of the numbers shown.
         max_nodes: refuse larger graphs (GraphTooLarge): n nodes make about n frames.
     Returns:
-        A list of graphviz.Digraph, 1 + (number of non-leaf Values) long.
+        A list of graphviz.Digraph (PinnedDigraph, drawn with ``neato -n2``, when ``dot``
+        is installed), 1 + (number of non-leaf Values) long.
 
     Example:
         >>> from autodiff import Value
