@@ -242,6 +242,7 @@ def test_tour(tmp_path):
         graph_file(out, "worked_example").name,
     ]
     assert_files(out, *names)
+    assert check_chain_rule(graph_file(out, "worked_example")) >= 30  # the demo's picture adds up
     listing = stdout.split("The pictures are in")[1]
     for name in names:
         assert f"  {name}\n" in listing
