@@ -53,7 +53,13 @@ def _revealed(output: str, path: Path) -> dict[int, str]:
     return {int(line): re.sub(r"\b(?:\w+\.)+(\w+)", r"\1", kind) for line, kind in notes}
 
 
-def test_mypy_infers_values_for_a_users_arithmetic(tmp_path, monkeypatch):
+@pytest.fixture(scope="module")
+def cache_dir(tmp_path_factory):
+    """One mypy cache for this module's runs, outside the repository: the second run reuses the stubs."""
+    return str(tmp_path_factory.mktemp("mypy_cache"))
+
+
+def test_mypy_infers_values_for_a_users_arithmetic(tmp_path, monkeypatch, cache_dir):
     user = tmp_path / "user.py"
     user.write_text(USER_CODE)
     expected = {
@@ -69,7 +75,7 @@ def test_mypy_infers_values_for_a_users_arithmetic(tmp_path, monkeypatch):
             "--config-file",
             str(ROOT / "pyproject.toml"),
             "--cache-dir",
-            str(tmp_path / "mypy_cache"),
+            cache_dir,
             "--follow-imports",
             "silent",  # the user's view of the packages; their own errors are another test's
             "--no-error-summary",
@@ -81,3 +87,13 @@ def test_mypy_infers_values_for_a_users_arithmetic(tmp_path, monkeypatch):
     assert errors == []
     assert _revealed(stdout, user) == expected
     assert status == 0
+
+
+def test_mypy_passes_over_the_engine(monkeypatch, cache_dir):
+    # autodiff with the [tool.mypy] config (every def annotated there). nn and viz join this test
+    # once nn type-checks: viz imports nn, so its run reports nn's errors too.
+    monkeypatch.chdir(ROOT)
+    stdout, stderr, status = api.run(
+        ["--config-file", str(ROOT / "pyproject.toml"), "--cache-dir", cache_dir, "-p", "autodiff"]
+    )
+    assert (status, stderr) == (0, ""), stdout
