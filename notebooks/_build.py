@@ -259,7 +259,9 @@ paths adds the contributions up. The neuron: $o = \tanh(x_1 w_1 + x_2 w_2 + b)$ 
 $x_1 = 2, x_2 = 0, w_1 = -3, w_2 = 1, b = 6.8813735870195432$ (so that $o = 0.7071$).
 """),
     code("""
-from IPython.display import IFrame
+import html
+
+from IPython.display import HTML
 
 import viz
 from autodiff import Value
@@ -303,8 +305,9 @@ self-contained HTML page of them (arrow keys step through). Every frame has the 
 fresh, _ = neuron()
 frames = viz.backprop_frames(fresh)
 print(f"{len(frames)} frames")
-viz.save_frames(frames, "backprop_neuron.html", title="Backprop through one tanh neuron")
-IFrame("backprop_neuron.html", width="100%", height=420)
+page = viz.save_frames(frames, "backprop_neuron.html", title="Backprop through one tanh neuron")
+# The page itself, inline (srcdoc: no server needed); open backprop_neuron.html for a full screen.
+HTML(f'<iframe srcdoc="{html.escape(page.read_text())}" style="width:100%;height:460px;border:0"></iframe>')
 """),
     md("""
 ## A slider through the backward pass

@@ -175,6 +175,10 @@ def test_03_backprop_step_by_step(folder):
     assert "dx1 = -1.5, dw1 = 1, dx2 = 0.5, dw2 = 0, db = 0.5" in text
     assert "6 frames" in text and "slider from 0 to 5" in text
     assert (folder / "backprop_neuron.html").read_text(encoding="utf-8").count("<svg") == 6
+    inline = [
+        o["data"]["text/html"] for c in notebook.cells for o in c.get("outputs", []) if "text/html" in o.get("data", {})
+    ]
+    assert any("<iframe srcdoc=" in page and page.count("&lt;svg") == 6 for page in inline)  # the slideshow inline
     widgets = [
         o
         for c in notebook.cells
