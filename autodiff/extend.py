@@ -6,6 +6,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from . import ops
+from .checks import as_float
 from .ops import OPS, REAL, Domain, Op
 from .value import Value, make_node, unary_method
 
@@ -20,7 +21,9 @@ def apply(op: Op, inputs: Sequence[Any], arg: Any = None) -> Value:
         >>> apply(get_op("tanh"), [Value(0.0)]).data
         0.0
     """
-    parents = tuple(x if isinstance(x, Value) else Value(x) for x in inputs)
+    parents = tuple(
+        x if isinstance(x, Value) else Value(as_float(x, f"{op.name}: input {i}")) for i, x in enumerate(inputs)
+    )
     if op.arity is not None and len(parents) != op.arity:
         raise TypeError(f"{op.name} takes {op.arity} input(s), got {len(parents)}")
     data = op.evaluate([p.data for p in parents], arg)

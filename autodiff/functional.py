@@ -47,7 +47,8 @@ def _values(items: Iterable[Any], what: str) -> tuple[Value, ...]:
             ) from None
     if all(map(isinstance, items, _ALL_VALUES)):  # the common case, checked at C speed
         return items
-    return tuple(x if isinstance(x, Value) else Value(x) for x in items)
+    # A number becomes a constant leaf; one that is no finite float is named as the caller's item.
+    return tuple(x if isinstance(x, Value) else Value(as_float(x, f"{what}: item {i}")) for i, x in enumerate(items))
 
 
 _ALL_VALUES = repeat(Value)  # isinstance's second argument for map(); never runs out

@@ -7,6 +7,7 @@ beyond the floats, NaN set by hand, and a failed backward that changed grads.
 
 import asyncio
 import math
+import re
 import sys
 import threading
 from fractions import Fraction
@@ -279,6 +280,21 @@ def test_numbers_beyond_the_floats_are_refused_naming_the_argument_and_its_size(
         make()
     assert all(word in str(caught.value) for word in words), str(caught.value)
     assert len(str(caught.value)) < 200  # the size, not the 400 digits
+
+
+@pytest.mark.parametrize(
+    "make, words",
+    [
+        (lambda: autodiff.sum([1.0, HUGE]), "sum: item 1"),
+        (lambda: autodiff.dot([1.0, 2.0], [3.0, -HUGE]), "dot (inputs): item 1"),
+        (lambda: autodiff.logsumexp([HUGE]), "logsumexp: item 0"),
+        (lambda: autodiff.get_op("tanh")(HUGE), "tanh: input 0"),
+    ],
+    ids=["sum", "dot", "logsumexp", "an op called on numbers"],
+)
+def test_a_huge_int_among_many_is_named_by_its_place(make, words):
+    with pytest.raises(OverflowError, match=rf"{re.escape(words)} is too large for a float: an integer of 401 digits"):
+        make()
 
 
 @pytest.mark.parametrize(
