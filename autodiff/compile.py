@@ -560,12 +560,13 @@ class _PythonPlan:
         inputs = ", ".join(name[id(x)] for x in trace.inputs)
         params = {id(p): j for j, p in enumerate(self.params)}
         body = [f"def replay({inputs}{',' if inputs else ''} P, seeds, acc):"]
+        param_names = [name[id(p)] for p in self.params]
+        if param_names:  # one unpacking for all the parameters' values, and one for their running sums
+            body.append(f"    {', '.join(param_names)}, = P")
         for v in trace.order:
             kind = trace.kind[id(v)]
             n = name[id(v)]
-            if kind == "param":
-                body.append(f"    {n} = P[{params[id(v)]}]")
-            elif kind == "const":
+            if kind == "const":
                 body.append(f"    {n} = {v.data!r}")
             elif kind == "op":
                 env[f"F{n}"], env[f"A{n}"], env[f"D{n}"] = v.op.forward, v.arg, v.op
@@ -584,10 +585,11 @@ class _PythonPlan:
         body.append("    if seeds is None:")
         body.append("        return outs, None")
         # Backward: every gradient starts at 0.0 except parameters', which continue the running sums.
-        for v in trace.order:
-            n = name[id(v)]
-            start = f"acc[{params[id(v)]}]" if id(v) in params else "0.0"
-            body.append(f"    g{n} = {start}")
+        if param_names:
+            body.append(f"    {', '.join('g' + n for n in param_names)}, = acc")
+        others = [f"g{name[id(v)]}" for v in trace.order if id(v) not in params]
+        if others:
+            body.append(f"    {' = '.join(others)} = 0.0")
         for j, o in enumerate(outs):
             body.append(f"    g{o} += seeds[{j}]")
         for v in reversed(trace.order):
