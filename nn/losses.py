@@ -14,6 +14,15 @@ be a bare number (``mse([[o1], [o2]], [t1, t2])``).
 - hinge: mean of relu(1 - y*s) over components, labels -1/+1 (micrograd's).
 - l2: sum of squares of parameters (not averaged), as one node.
 
+Each loss declares how it is used for training (``fit`` reads these, it never
+looks a loss up by identity):
+
+- ``loss.accuracy``: None (regression) or a function (outputs array (n, k),
+  targets) -> the fraction classified right, by the loss's own rule (argmax
+  for cross_entropy, sign for hinge, 0.5 / 0 thresholds for the binary ones).
+- ``loss.check_targets(targets, n_outputs)``: validates a whole data set's
+  targets before training, naming the sample (the data set's row).
+
 Example:
     >>> from autodiff import Value
     >>> from nn import losses
@@ -41,6 +50,7 @@ __all__ = [
     "l2",
     "LOSSES",
     "get_loss",
+    "declare",
 ]
 
 
@@ -228,6 +238,18 @@ def _class_index(t, n_classes, name, i):
     return k
 
 
+def _class_target(t, n_classes, name, i):
+    """A cross-entropy target: a class index (int) or a list of probabilities (checked)."""
+    if _is_seq(t):
+        probs = [_target_number(p, name, f"{i}.{j}") for j, p in enumerate(t)]
+        if len(probs) != n_classes:
+            raise ValueError(f"{name}: sample {i} has {n_classes} logits but a target of length {len(probs)}")
+        if any(p < 0 for p in probs) or abs(math.fsum(probs) - 1.0) > 1e-6:
+            raise ValueError(f"{name}: one-hot target of sample {i} must be >= 0 and sum to 1, got {probs}")
+        return probs
+    return _class_index(t, n_classes, name, i)
+
+
 def cross_entropy(logits, target) -> Value:
     """Softmax cross-entropy, batch mean: logsumexp(z) - z_k for a class index k.
 
@@ -247,18 +269,20 @@ def cross_entropy(logits, target) -> Value:
     targets = _per_sample(target, samples, batched, name, "logits")
     terms = []
     for i, (z, t) in enumerate(zip(samples, targets)):
-        if _is_seq(t):
-            probs = [_target_number(p, name, f"{i}.{j}") for j, p in enumerate(t)]
-            if len(probs) != len(z):
-                raise ValueError(f"{name}: sample {i} has {len(z)} logits but a target of length {len(probs)}")
-            if any(p < 0 for p in probs) or abs(math.fsum(probs) - 1.0) > 1e-6:
-                raise ValueError(f"{name}: one-hot target of sample {i} must be >= 0 and sum to 1, got {probs}")
+        t = _class_target(t, len(z), name, i)
+        if isinstance(t, list):
             log_probs = autodiff.log_softmax(z)
-            terms.append(-autodiff.sum([p * lp for p, lp in zip(probs, log_probs) if p]))
+            terms.append(-autodiff.sum([t_j * lp for t_j, lp in zip(t, log_probs) if t_j]))
         else:
-            k = _class_index(t, len(z), name, i)
-            terms.append(autodiff.logsumexp(z) - z[k])
+            terms.append(autodiff.logsumexp(z) - z[t])
     return _mean(terms, len(terms))
+
+
+def _check_labels(rows):
+    for i, row in enumerate(rows):
+        for y in row:
+            if y not in (-1.0, 1.0):
+                raise ValueError(f"hinge: labels must be -1 or +1, got {y!r} in sample {i}")
 
 
 def hinge(scores, labels) -> Value:
@@ -270,10 +294,7 @@ def hinge(scores, labels) -> Value:
         0.25
     """
     samples, rows = _pairs(scores, labels, "hinge")
-    for i, row in enumerate(rows):
-        for y in row:
-            if y not in (-1.0, 1.0):
-                raise ValueError(f"hinge: labels must be -1 or +1, got {y!r} in sample {i}")
+    _check_labels(rows)
     terms = []
     for out, row in zip(samples, rows):
         for s, y in zip(out, row):
@@ -296,6 +317,86 @@ def l2(params) -> Value:
         if not isinstance(p, Value):
             raise ValueError(f"l2: params must be Values, got {type(p).__name__} at position {i}")
     return autodiff.dot(params, params) if params else Value(0.0)
+
+
+# ---------------------------------------------------------------- what each loss declares
+def _argmax_accuracy(outputs, targets) -> float:
+    outputs, targets = np.asarray(outputs, dtype=float), np.asarray(targets, dtype=float)
+    truth = targets.argmax(axis=1) if targets.ndim == 2 else targets
+    return float(np.mean(outputs.argmax(axis=1) == truth))
+
+
+def _threshold_accuracy(threshold, negative):
+    def accuracy(outputs, targets) -> float:
+        outputs = np.asarray(outputs, dtype=float)
+        targets = np.asarray(targets, dtype=float).reshape(outputs.shape)
+        predicted = np.where(outputs > threshold, 1.0, negative)
+        return float(np.mean(np.all(predicted == targets, axis=1)))
+
+    return accuracy
+
+
+def _placeholders(targets, n_outputs, name) -> tuple:
+    if not _is_seq(targets) or len(targets) == 0:
+        raise ValueError(f"{name}: targets must be a non-empty list, got {type(targets).__name__}")
+    return [[0.0] * n_outputs] * len(targets), True
+
+
+def _check_numeric_targets(name, extra=None):
+    def check_targets(targets, n_outputs) -> None:
+        samples, batched = _placeholders(targets, n_outputs, name)
+        rows = _targets(targets, samples, batched, name)
+        if extra is not None:
+            extra(rows)
+
+    return check_targets
+
+
+def _check_class_targets(targets, n_outputs) -> None:
+    _placeholders(targets, n_outputs, "cross_entropy")
+    for i, t in enumerate(targets):
+        _class_target(t, n_outputs, "cross_entropy", i)
+
+
+def declare(loss, accuracy=None, check_targets=None):
+    """Attach what ``fit`` needs to know about a loss: its accuracy rule and its target check.
+
+    Args:
+        loss: the loss function (given back, so this works as a plain call on your own loss).
+        accuracy: None (no accuracy) or a function (outputs array (n, k), targets) -> fraction.
+        check_targets: None or a function (all targets, n_outputs) that raises ValueError on
+            a bad target, naming its sample.
+    Returns:
+        ``loss``.
+    Example:
+        >>> from nn import losses
+        >>> losses.cross_entropy.accuracy is not None, losses.mse.accuracy
+        (True, None)
+    """
+    loss.accuracy = accuracy
+    loss.check_targets = check_targets
+    return loss
+
+
+declare(mse, None, _check_numeric_targets("mse"))
+declare(mae, None, _check_numeric_targets("mae"))
+declare(
+    binary_cross_entropy,
+    _threshold_accuracy(0.5, 0.0),
+    _check_numeric_targets(
+        "binary_cross_entropy", lambda rows: _check_probability_targets(rows, "binary_cross_entropy")
+    ),
+)
+declare(
+    binary_cross_entropy_with_logits,
+    _threshold_accuracy(0.0, 0.0),
+    _check_numeric_targets(
+        "binary_cross_entropy_with_logits",
+        lambda rows: _check_probability_targets(rows, "binary_cross_entropy_with_logits"),
+    ),
+)
+declare(cross_entropy, _argmax_accuracy, _check_class_targets)
+declare(hinge, _threshold_accuracy(0.0, -1.0), _check_numeric_targets("hinge", _check_labels))
 
 
 LOSSES = {

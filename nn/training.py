@@ -13,26 +13,25 @@ Example:
 from __future__ import annotations
 
 import math
-import numbers
 import sys
 
 import numpy as np
 
+import autodiff
+
 from . import losses as _losses
+from ._checks import as_generator, positive_int
 from .datasets import batches
+from .layers import MLP, Layer, Neuron
 
 __all__ = ["fit", "History", "TrainingDiverged"]
 
-_CLASSIFICATION = {
-    _losses.cross_entropy: "argmax",
-    _losses.hinge: "sign",
-    _losses.binary_cross_entropy: "threshold_half",
-    _losses.binary_cross_entropy_with_logits: "threshold_zero",
-}
-
 
 class TrainingDiverged(FloatingPointError):
-    """The loss (or a parameter) became NaN or infinite; the message names the epoch."""
+    """The loss (or a parameter) became NaN or infinite; the message names the epoch.
+
+    The model then holds the last finite parameters: those from before the step that broke.
+    """
 
 
 class History:
@@ -41,8 +40,9 @@ class History:
     Attributes:
         loss (list[float]): the mean of the epoch's batch losses.
         accuracy (list[float]): training accuracy of each epoch, from the outputs the
-            epoch computed anyway (each batch before its update), for classification
-            losses (cross_entropy, hinge, binary_cross_entropy*); else empty.
+            epoch computed anyway (each batch before its update), for losses that declare
+            an accuracy rule (``loss.accuracy``: cross_entropy, hinge, binary_cross_entropy*);
+            else empty.
     """
 
     def __init__(self):
@@ -59,82 +59,183 @@ class History:
         return f"History({self.epochs} epochs{last}{acc})"
 
 
-def _accuracy(kind, outputs, targets) -> float:
-    """Fraction of samples classified right, from an outputs array (n, k) and targets."""
-    outputs = np.asarray(outputs, dtype=float)
-    targets = np.asarray(targets, dtype=float)
-    if kind == "argmax":
-        truth = targets.argmax(axis=1) if targets.ndim == 2 else targets
-        return float(np.mean(outputs.argmax(axis=1) == truth))
-    targets = targets.reshape(outputs.shape)
-    if kind == "sign":
-        predicted = np.where(outputs > 0, 1.0, -1.0)
-    else:
-        predicted = (outputs > (0.5 if kind == "threshold_half" else 0.0)).astype(float)
-    return float(np.mean(np.all(predicted == targets, axis=1)))
-
-
 def _diverged(epoch, what, optimizer, cause=None) -> TrainingDiverged:
     lr = getattr(optimizer, "lr", None)
     hint = f" (lr={lr})" if lr is not None else ""
     return TrainingDiverged(
-        f"training diverged in epoch {epoch}: {what}; try a smaller learning rate{hint}"
-        + (f" [{cause}]" if cause else "")
+        f"training diverged in epoch {epoch}: {what}; try a smaller learning rate{hint}. "
+        f"The model holds the last finite parameters (from before this step)" + (f" [{cause}]" if cause else "")
     )
 
 
+# ---------------------------------------------------------------- checks before the first update
+def _refuse_dtype(name, array) -> None:
+    if array.dtype == bool or np.issubdtype(array.dtype, np.complexfloating):
+        raise ValueError(f"fit: {name} has dtype {array.dtype}; Values take real numbers only (convert to float)")
+
+
+def _first_bad_row(array) -> int | None:
+    finite = np.isfinite(array)
+    if finite.all():
+        return None
+    return int(np.flatnonzero(~finite.reshape(len(array), -1).all(axis=1))[0])
+
+
+def _as_samples(X) -> np.ndarray:
+    """X as a 2-D float array, refusing bool, complex, text, NaN and inf (naming the row)."""
+    raw = np.asarray(X)
+    _refuse_dtype("X", raw)
+    try:
+        X = raw.astype(float)
+    except (TypeError, ValueError) as error:
+        raise ValueError(f"fit: X must hold real numbers: {error}") from None
+    if X.ndim != 2:
+        raise ValueError(f"fit: X must be 2-D (n_samples, n_features), got shape {X.shape}")
+    if (row := _first_bad_row(X)) is not None:
+        raise ValueError(f"fit: row {row} of X holds {X[row].tolist()}: every input must be finite")
+    return X
+
+
+def _as_targets(y, n) -> np.ndarray:
+    y = np.asarray(y)
+    _refuse_dtype("y", y)
+    if y.ndim == 0 or len(y) != n or n == 0:
+        raise ValueError(f"fit: X and y must have the same non-zero length, got {n} and {len(y) if y.ndim else 0}")
+    if np.issubdtype(y.dtype, np.number) and (row := _first_bad_row(y)) is not None:
+        raise ValueError(f"fit: row {row} of y holds {y[row].tolist()}: every target must be finite")
+    return y
+
+
+def _n_outputs(model, sample) -> int | None:
+    """How many outputs the model gives per sample (from its sizes, or one forward without a graph)."""
+    if isinstance(model, MLP):
+        return model.nouts[-1]
+    if isinstance(model, (Layer, Neuron)):
+        return getattr(model, "nout", 1)
+    try:
+        with autodiff.no_grad():
+            out = model(sample)
+    except (OverflowError, FloatingPointError):
+        return None  # (training reports it, as TrainingDiverged in epoch 1)
+    return len(out) if isinstance(out, (list, tuple)) else 1
+
+
+def _check_optimizer(optimizer, params) -> None:
+    """The optimizer must update the model's own parameters (a subset of them is fine)."""
+    theirs = getattr(optimizer, "params", None)
+    if theirs is None:
+        return
+    ours = {id(p) for p in params}
+    foreign = [i for i, p in enumerate(theirs) if id(p) not in ours]
+    if foreign:
+        raise ValueError(
+            f"fit: the optimizer updates {len(foreign)} parameters that are not the model's "
+            f"(positions {foreign[:5]}{', ...' if len(foreign) > 5 else ''}); build it from model.parameters()"
+        )
+
+
+# ---------------------------------------------------------------- one batch
+def _loss_and_gradients(model, loss_fn, rows, targets, optimizer):
+    """Forward every sample, the batch loss, and its gradients in every parameter's ``.grad``.
+
+    The one place a batch's gradients are computed (the scalar engine: one graph per batch).
+
+    Returns:
+        (loss Value, the list of per-sample outputs).
+    """
+    outputs = [model(row) for row in rows]
+    value = loss_fn(outputs, targets)
+    if math.isfinite(value.data):
+        optimizer.zero_grad()
+        value.backward()
+    return value, outputs
+
+
+def _all_finite(values) -> bool:
+    if math.isfinite(sum(values)):  # one C-speed pass; only an overflowing total needs the closer look
+        return True
+    return all(map(math.isfinite, values))
+
+
+# ---------------------------------------------------------------- progress
+def _in_notebook() -> bool:
+    """True under a Jupyter kernel (where stderr is no terminal but a bar shows as a widget)."""
+    ipython = sys.modules.get("IPython")
+    if ipython is None:
+        return False
+    try:
+        shell = ipython.get_ipython()
+    except Exception:  # (an IPython too odd to ask: no bar)
+        return False
+    return getattr(shell, "kernel", None) is not None
+
+
+def _progress_bar(epochs):
+    """A tqdm.auto bar on a terminal or in a notebook; None in a non-interactive log (CI)."""
+    isatty = getattr(sys.stderr, "isatty", None)
+    if not ((isatty is not None and isatty()) or _in_notebook()):
+        return None
+    from tqdm.auto import tqdm  # (imported only when a bar is shown: tqdm.auto probes for Jupyter)
+
+    return tqdm(total=epochs, desc="fit", unit="epoch")
+
+
+# ---------------------------------------------------------------- the loop
 def fit(
     model, X, y, loss, optimizer, epochs, batch_size=None, shuffle=True, seed=None, progress=True, callback=None
 ) -> History:
     """Train ``model`` on (X, y) by gradient descent.
 
     Per batch: forward each sample, loss over the batch, zero_grad, backward, optimizer.step().
+    All of X and y is checked before the first update (finite inputs, real dtypes, and the
+    targets against the loss's own rule, errors naming the data set's row).
 
     Args:
         model: an nn Module (called on one sample, returning a list of Values).
         X: samples, a list of lists or an array (n_samples, n_features).
         y: targets, one per sample (class indices, one-hot rows, labels or values).
         loss: a name from nn.losses.LOSSES ("mse", "cross_entropy", "hinge", ...) or a
-            callable (outputs_batch, targets_batch) -> Value.
-        optimizer: an nn.optim optimizer over model.parameters().
+            callable (outputs_batch, targets_batch) -> Value (see ``nn.losses.declare`` to
+            give it an accuracy rule and a target check).
+        optimizer: an nn.optim optimizer over (some of) model.parameters().
         epochs: number of passes over the data (positive int).
         batch_size: None = full batch, 1 = stochastic, k = mini-batches of k.
         shuffle: visit mini-batches in a new random order every epoch.
-        seed: seed of that order.
-        progress: show a tqdm bar (only when stderr is a terminal).
+        seed: seed of that order (None, an int or a numpy Generator).
+        progress: show a tqdm bar on a terminal or in a Jupyter notebook (never in a log).
         callback: called as callback(epoch, history) after each epoch; return True to stop.
     Returns:
         A History.
     Raises:
-        TrainingDiverged: the loss or a parameter became NaN/inf (or the engine overflowed).
-        ValueError: bad arguments (named).
+        TrainingDiverged: the loss or a parameter became NaN/inf (or the engine overflowed);
+            the model keeps the last finite parameters.
+        ValueError: bad arguments or data (named).
     """
     loss_fn = _losses.get_loss(loss)
-    X = np.asarray(X, dtype=float)
-    y = np.asarray(y)
-    if X.ndim != 2:
-        raise ValueError(f"fit: X must be 2-D (n_samples, n_features), got shape {X.shape}")
-    if len(X) != len(y) or len(X) == 0:
-        raise ValueError(f"fit: X and y must have the same non-zero length, got {len(X)} and {len(y)}")
-    if not isinstance(epochs, numbers.Integral) or isinstance(epochs, bool) or epochs < 1:
-        raise ValueError(f"fit: epochs must be a positive int, got {epochs!r}")
-    if batch_size is not None and (
-        not isinstance(batch_size, numbers.Integral) or isinstance(batch_size, bool) or batch_size < 1
-    ):
-        raise ValueError(f"fit: batch_size must be None or a positive int, got {batch_size!r}")
+    X = _as_samples(X)
+    y = _as_targets(y, len(X))
+    epochs = positive_int("fit: epochs", epochs)
+    batch_size = positive_int("fit: batch_size", batch_size, optional=True)
     if callback is not None and not callable(callback):
         raise ValueError(f"fit: callback must be callable, got {callback!r}")
-    kind = _CLASSIFICATION.get(loss_fn)
+    nin = getattr(model, "nin", None)
+    if nin is not None and X.shape[1] != nin:
+        raise ValueError(f"fit: the model takes {nin} inputs but X has {X.shape[1]} columns")
     params = model.parameters()
-    rng = np.random.default_rng(seed)
+    _check_optimizer(optimizer, params)
+    check_targets = getattr(loss_fn, "check_targets", None)
+    n_outputs = _n_outputs(model, X[0].tolist()) if check_targets is not None else None
+    if n_outputs is not None:
+        try:
+            check_targets(y.tolist(), n_outputs)
+        except ValueError as error:
+            raise ValueError(f"fit: y does not suit the loss (sample = row of y): {error}") from None
+    accuracy = getattr(loss_fn, "accuracy", None)
+    rng = as_generator("seed", seed)
     full_batch = batch_size is None or batch_size >= len(X)
     history = History()
 
-    bar = None
-    if progress and sys.stderr.isatty():
-        from tqdm.auto import tqdm
-
-        bar = tqdm(total=epochs, desc="fit", unit="epoch")
+    bar = _progress_bar(epochs) if progress else None
     try:
         for epoch in range(1, epochs + 1):
             parts = [(X, y)] if full_batch else batches(X, y, batch_size, shuffle=shuffle, rng=rng)
@@ -142,27 +243,26 @@ def fit(
             for Xb, yb in parts:
                 targets = yb.tolist()
                 try:
-                    outputs = [model(row) for row in Xb.tolist()]
-                    value = loss_fn(outputs, targets)
-                    if not math.isfinite(value.data):
-                        raise _diverged(epoch, f"the loss became {value.data!r}", optimizer)
-                    optimizer.zero_grad()
-                    value.backward()
+                    value, outputs = _loss_and_gradients(model, loss_fn, Xb.tolist(), targets, optimizer)
                 except (OverflowError, FloatingPointError) as error:
-                    if isinstance(error, TrainingDiverged):
-                        raise
                     raise _diverged(epoch, "a value overflowed", optimizer, error) from error
+                if not math.isfinite(value.data):
+                    raise _diverged(epoch, f"the loss became {value.data!r}", optimizer)
+                before = [p.data for p in params]
                 optimizer.step()
-                for p in params:
-                    if not math.isfinite(p.data):
-                        raise _diverged(epoch, f"a parameter became {p.data!r}", optimizer)
+                after = [p.data for p in params]
+                if not _all_finite(after):
+                    bad = next(v for v in after if not math.isfinite(v))
+                    for p, v in zip(params, before):
+                        p.data = v
+                    raise _diverged(epoch, f"a parameter became {bad!r}", optimizer)
                 batch_losses.append(value.data)
-                if kind:
+                if accuracy is not None:
                     epoch_outputs.extend([o.data for o in out] for out in outputs)
                     epoch_targets.extend(targets)
             history.loss.append(math.fsum(batch_losses) / len(batch_losses))
-            if kind:
-                history.accuracy.append(_accuracy(kind, epoch_outputs, epoch_targets))
+            if accuracy is not None:
+                history.accuracy.append(accuracy(epoch_outputs, epoch_targets))
             if bar is not None:
                 bar.update(1)
                 bar.set_postfix(loss=f"{history.loss[-1]:.4g}")

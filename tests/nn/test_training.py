@@ -277,3 +277,132 @@ def test_moons_with_micrograds_recipe_reaches_100_percent():
     assert np.mean((nn.predict_numpy(model, X)[:, 0] > 0) == (y == 1)) == 1.0
     assert history.loss[-1] < 0.05 < history.loss[0]
     assert math.isclose(optimizer.lr, 0.1)
+
+
+# ---------------------------------------------------------------- all the data checked before the first update
+def blobs_model():
+    X, y = datasets.make_blobs(40, centers=2, random_state=0)
+    return X, y, nn.MLP(2, [3, 2], seed=0)
+
+
+@pytest.mark.parametrize(
+    "corrupt, message",
+    [
+        (lambda X, y: X.__setitem__((39, 1), np.nan), r"row 39 of X holds \[.*nan\]"),
+        (lambda X, y: X.__setitem__((39, 0), np.inf), r"row 39 of X holds \[inf"),
+        (lambda X, y: y.__setitem__(39, 5), "class index 5 of sample 39 is out of range for 2 logits"),
+        (lambda X, y: y.__setitem__(39, -1), "class index -1 of sample 39"),
+    ],
+)
+def test_bad_data_in_the_last_row_is_found_before_any_update(corrupt, message):
+    X, y, model = blobs_model()
+    corrupt(X, y)
+    before = model.state_dict()
+    optimizer = nn.SGD(model.parameters(), lr=0.1)
+    calls = count_steps(optimizer)
+    with pytest.raises(ValueError, match=message):
+        nn.fit(model, X, y, "cross_entropy", optimizer, epochs=2, batch_size=4, progress=False)
+    assert calls == [] and model.state_dict() == before
+
+
+@pytest.mark.parametrize(
+    "X, y, message",
+    [
+        ([[True, False], [False, True]], [0, 1], "X has dtype bool"),
+        (np.array([[1 + 2j, 0], [0, 1]]), [0, 1], "X has dtype complex128"),
+        ([[1.0, 0.0], [0.0, 1.0]], [True, False], "y has dtype bool"),
+        ([["a", "b"], ["c", "d"]], [0, 1], "X must hold real numbers"),
+        ([[1.0, 0.0], [0.0, 1.0]], [0.0, np.nan], "row 1 of y holds nan"),
+        ([[1.0, 0.0, 3.0], [0.0, 1.0, 3.0]], [0, 1], "takes 2 inputs but X has 3 columns"),
+    ],
+)
+def test_dtypes_values_refuse_are_refused(X, y, message):
+    model = nn.MLP(2, [2], seed=0)
+    with pytest.raises(ValueError, match=message):
+        nn.fit(model, X, y, "mse" if "nan" in message else "cross_entropy",
+               nn.SGD(model.parameters(), lr=0.1), epochs=1, progress=False)  # fmt: skip
+
+
+def test_binary_and_hinge_targets_are_checked_up_front():
+    X, y, model = blobs_model()
+    one = nn.MLP(2, [1], seed=0)
+    with pytest.raises(ValueError, match="hinge: labels must be -1 or \\+1, got 0.0 in sample 0"):
+        nn.fit(one, X, y, "hinge", nn.SGD(one.parameters(), lr=0.1), epochs=1, progress=False)
+    y = y.astype(float)
+    y[17] = 2.0
+    with pytest.raises(ValueError, match=r"targets must be in \[0, 1\], got 2.0 in sample 17"):
+        nn.fit(one, X, y, "binary_cross_entropy_with_logits", nn.SGD(one.parameters(), lr=0.1), epochs=1,
+               progress=False)  # fmt: skip
+
+
+def test_an_optimizer_over_another_models_parameters_is_refused():
+    X, y, model = blobs_model()
+    other = nn.MLP(2, [3, 2], seed=1)
+    with pytest.raises(ValueError, match="not the model's"):
+        nn.fit(model, X, y, "cross_entropy", nn.SGD(other.parameters(), lr=0.1), epochs=1, progress=False)
+    subset = nn.SGD(model.layers[1].parameters(), lr=0.1)  # training part of the model is fine
+    nn.fit(model, X, y, "cross_entropy", subset, epochs=1, progress=False)
+
+
+def test_after_divergence_the_model_holds_the_last_finite_parameters():
+    X, y = datasets.make_sine(20, random_state=0)
+    model = nn.MLP(1, [8, 1], seed=0)
+    with pytest.raises(nn.TrainingDiverged, match="holds the last finite parameters"):
+        nn.fit(model, X, 1e6 * y, "mse", nn.SGD(model.parameters(), lr=1e100), epochs=50, progress=False)
+    assert all(math.isfinite(v) for v in model.state_dict().values())
+
+
+def test_a_diverging_step_is_undone():
+    model = nn.MLP(1, [1], activation="linear", seed=0)
+    before = model.state_dict()
+    with pytest.raises(nn.TrainingDiverged, match=r"a parameter became -?inf.*from before this step"):
+        nn.fit(model, [[1.0]], [1e10], "mse", nn.SGD(model.parameters(), lr=1e300), epochs=1, progress=False)
+    assert model.state_dict() == before
+
+
+def test_accuracy_follows_the_loss_declaration_not_its_identity():
+    X, y, model = blobs_model()
+
+    def my_loss(outputs, targets):
+        return losses.cross_entropy(outputs, targets)
+
+    optimizer = nn.SGD(model.parameters(), lr=0.1)
+    assert nn.fit(model, X, y, my_loss, optimizer, epochs=1, progress=False).accuracy == []
+    losses.declare(my_loss, accuracy=losses.cross_entropy.accuracy)
+    assert len(nn.fit(model, X, y, my_loss, optimizer, epochs=1, progress=False).accuracy) == 1
+
+
+# ---------------------------------------------------------------- progress in notebooks
+def test_progress_bar_shows_in_a_notebook_without_a_terminal(monkeypatch):
+    import types
+
+    import tqdm.auto
+
+    class Kernel:
+        kernel = object()
+
+    fake_ipython = types.SimpleNamespace(get_ipython=lambda: Kernel())
+    monkeypatch.setitem(sys.modules, "IPython", fake_ipython)
+    monkeypatch.setattr(sys, "stderr", io.StringIO())  # no terminal
+    bars = []
+
+    class Bar:
+        def __init__(self, **kwargs):
+            bars.append(kwargs)
+            self.n = 0
+
+        def update(self, n):
+            self.n += n
+
+        def set_postfix(self, **kwargs):
+            pass
+
+        def close(self):
+            bars.append(self.n)
+
+    monkeypatch.setattr(tqdm.auto, "tqdm", Bar)
+    X, y = datasets.xor()
+    model = nn.MLP(2, [2, 1], seed=0)
+    nn.fit(model, X, y, "mse", nn.SGD(model.parameters(), lr=0.1), epochs=3, progress=True)
+    assert bars == [{"total": 3, "desc": "fit", "unit": "epoch"}, 3]
+    assert sys.stderr.getvalue() == ""
