@@ -13,7 +13,7 @@ Example:
 from . import activations, datasets, init, losses, optim
 from . import sklearn as _estimators  # registers the estimators' save/load kinds; scikit-learn loads on first use
 from ._checks import MAX_PARAMETERS
-from .inference import predict_numpy
+from .inference import predict_numpy, weight_matrices
 from .layers import MLP, Layer, Neuron
 from .module import Module, Parameter
 from .optim import SGD, Adam, LinearLR, StepLR
@@ -43,6 +43,7 @@ __all__ = [
     "load",
     "register_kind",
     "predict_numpy",
+    "weight_matrices",
     "MAX_PARAMETERS",
     "MLPClassifier",
     "MLPRegressor",

@@ -13,7 +13,7 @@ from nn.activations import ACTIVATIONS
 
 # ---------------------------------------------------------------- Neuron
 def test_neuron_is_dot_then_activation_two_nodes():
-    neuron = nn.Neuron(3, activation="tanh", rng=0)
+    neuron = nn.Neuron(3, activation="tanh", seed=0)
     out = neuron([1.0, 2.0, 3.0])
     assert out.op.name == "tanh"
     z = out.parents[0]
@@ -24,12 +24,12 @@ def test_neuron_is_dot_then_activation_two_nodes():
 
 
 def test_linear_neuron_is_one_node():
-    neuron = nn.Neuron(2, activation="linear", rng=0)
+    neuron = nn.Neuron(2, activation="linear", seed=0)
     assert neuron([1.0, 2.0]).op.name == "dot"
 
 
 def test_parameters_are_parameter_leaves():
-    neuron = nn.Neuron(4, rng=0)
+    neuron = nn.Neuron(4, seed=0)
     assert all(isinstance(p, nn.Parameter) and isinstance(p, Value) for p in neuron.parameters())
     assert all(p.op is None for p in neuron.parameters())
     assert neuron.parameters() == [*neuron.w, neuron.b]
@@ -38,7 +38,7 @@ def test_parameters_are_parameter_leaves():
 
 @pytest.mark.parametrize("activation", sorted(ACTIVATIONS))
 def test_every_activation_is_accepted(activation):
-    neuron = nn.Neuron(2, activation=activation, rng=0)
+    neuron = nn.Neuron(2, activation=activation, seed=0)
     assert neuron.activation == activation
     assert math.isfinite(neuron([0.5, -0.5]).data)
 
@@ -52,9 +52,9 @@ def test_unknown_activation_lists_the_valid_ones():
 
 def test_wrong_input_length_names_both_lengths():
     with pytest.raises(ValueError, match="length 3.*length 2"):
-        nn.Neuron(3, rng=0)([1.0, 2.0])
+        nn.Neuron(3, seed=0)([1.0, 2.0])
     with pytest.raises(ValueError, match="length 2.*length 5"):
-        nn.Layer(2, 3, rng=0)([1.0] * 5)
+        nn.Layer(2, 3, seed=0)([1.0] * 5)
     with pytest.raises(ValueError, match="length 2.*length 1"):
         nn.MLP(2, [3, 1], seed=0)([1.0])
 
@@ -79,14 +79,14 @@ def test_bad_nouts_and_seed():
 
 
 def test_neuron_accepts_values_numbers_and_numpy():
-    neuron = nn.Neuron(2, rng=1)
+    neuron = nn.Neuron(2, seed=1)
     a = neuron([1.0, 2.0]).data
     assert neuron([Value(1.0), 2]).data == a
     assert neuron(np.array([1.0, 2.0])).data == a
 
 
 def test_gradients_reach_the_inputs():
-    layer = nn.Layer(2, 3, activation="tanh", rng=0)
+    layer = nn.Layer(2, 3, activation="tanh", seed=0)
     x = [Value(0.3), Value(-0.7)]
     autodiff.sum(layer(x)).backward()
     expected = [
@@ -98,7 +98,7 @@ def test_gradients_reach_the_inputs():
 
 # ---------------------------------------------------------------- Layer and MLP
 def test_layer_returns_a_list_even_for_one_neuron():
-    out = nn.Layer(2, 1, rng=0)([1.0, 2.0])
+    out = nn.Layer(2, 1, seed=0)([1.0, 2.0])
     assert isinstance(out, list) and len(out) == 1
     out = nn.MLP(2, [1], seed=0)([1.0, 2.0])
     assert isinstance(out, list) and len(out) == 1
@@ -236,7 +236,7 @@ def test_default_init_suits_the_activation():
 
 
 def test_uniform_init_is_micrograds_with_random_biases():
-    layer = nn.Layer(50, 40, init="uniform", rng=0)
+    layer = nn.Layer(50, 40, init="uniform", seed=0)
     W = weights_of(layer)
     biases = np.array([n.b.data for n in layer.neurons])
     assert W.min() >= -1 and W.max() <= 1 and W.std() == pytest.approx(1 / math.sqrt(3), rel=0.05)
@@ -244,11 +244,11 @@ def test_uniform_init_is_micrograds_with_random_biases():
 
 
 def test_xavier_and_he_scales_and_zero_biases():
-    xavier = nn.Layer(200, 100, activation="tanh", init="xavier", rng=0)
+    xavier = nn.Layer(200, 100, activation="tanh", init="xavier", seed=0)
     limit = math.sqrt(6 / 300)
     W = weights_of(xavier)
     assert np.abs(W).max() <= limit and W.std() == pytest.approx(limit / math.sqrt(3), rel=0.05)
-    he = weights_of(nn.Layer(200, 100, init="he", rng=0))
+    he = weights_of(nn.Layer(200, 100, init="he", seed=0))
     assert he.std() == pytest.approx(math.sqrt(2 / 200), rel=0.05)
     assert all(n.b.data == 0.0 for n in xavier.neurons)
 
@@ -262,5 +262,58 @@ def test_rng_kinds():
 def test_parameters_are_named_parameters_in_the_same_order():
     import nn as _nn
 
-    for module in (_nn.Neuron(3, rng=0), _nn.Layer(3, 2, rng=0), _nn.MLP(3, [4, 2], seed=0)):
+    for module in (_nn.Neuron(3, seed=0), _nn.Layer(3, 2, seed=0), _nn.MLP(3, [4, 2], seed=0)):
         assert [id(p) for p in module.parameters()] == [id(p) for _, p in module.named_parameters()]
+
+
+def test_seed_is_the_one_spelling_and_rng_a_deprecated_alias():
+    with pytest.warns(DeprecationWarning, match="rng= is deprecated; use seed="):
+        old = nn.Layer(3, 2, rng=5)
+    assert old.state_dict() == nn.Layer(3, 2, seed=5).state_dict()
+    with pytest.warns(DeprecationWarning, match="rng="):
+        assert nn.Neuron(3, rng=5).state_dict() == nn.Neuron(3, seed=5).state_dict()
+    with pytest.raises(ValueError, match="not both"):
+        nn.Neuron(3, seed=1, rng=1)
+    generator = np.random.default_rng(3)
+    a = nn.MLP(2, [3, 1], seed=generator)  # a Generator: used, but not storable in the config
+    assert a.seed is None and a.state_dict() != nn.MLP(2, [3, 1], seed=generator).state_dict()
+    for bad, error in ((-1, ValueError), (1.5, ValueError), ("x", ValueError)):
+        with pytest.raises(error, match="seed"):
+            nn.MLP(2, [3], seed=bad)
+    for bad, error in ((-1, ValueError), (1.5, TypeError), (True, TypeError)):
+        with pytest.raises(error, match="seed"):
+            nn.Layer(2, 3, seed=bad)
+
+
+def test_mlp_init_and_its_deprecated_old_name():
+    model = nn.MLP(2, [3, 1], init="he", seed=0)
+    assert model.init == "he" and model.config()["init"] == "he"
+    with pytest.warns(DeprecationWarning, match="init_name is deprecated"):
+        assert model.init_name == "he"
+
+
+def test_neurons_and_layers_take_their_scope_at_construction():
+    scope = autodiff.Scope("mine")
+    layer = nn.Layer(2, 2, seed=0, scope=scope)
+    assert layer.scope is scope and [n.scope.parent for n in layer.neurons] == [scope, scope]
+    assert [n.scope.name for n in layer.neurons] == ["neuron 0", "neuron 1"]
+    out = layer([1.0, 2.0])
+    assert [s.name for s in out[1].scope.path()] == ["mine", "neuron 1"]
+    with pytest.raises(TypeError, match="scope"):
+        nn.Neuron(2, scope="mine")
+
+
+@pytest.mark.parametrize("activation", ["linear", "relu", "leaky_relu", "tanh", "sigmoid", "softplus"])
+def test_each_activation_is_its_engine_op(activation):
+    from nn.activations import activation_op, get_activation
+
+    op, arg = activation_op(activation)
+    neuron = nn.Neuron(3, activation=activation, seed=0)
+    out = neuron([0.5, -1.0, 2.0])
+    z = autodiff.dot([w for w in neuron.w], [0.5, -1.0, 2.0], neuron.b)
+    assert out.data == get_activation(activation)(z).data
+    if op is None:
+        assert out.op.name == "dot"
+    else:
+        assert (out.op.name, out.arg) == (op, arg)
+        assert [p.op.name for p in out.parents] == ["dot"]

@@ -25,7 +25,7 @@ def test_round_trip_is_exact(saved):
     assert loaded([0.1, -0.2])[0].data == model([0.1, -0.2])[0].data
 
 
-@pytest.mark.parametrize("module", [nn.Layer(3, 2, activation="softplus", rng=0), nn.Neuron(4, "leaky_relu", rng=0)])
+@pytest.mark.parametrize("module", [nn.Layer(3, 2, activation="softplus", seed=0), nn.Neuron(4, "leaky_relu", seed=0)])
 def test_layers_and_neurons_round_trip(tmp_path, module):
     nn.save(module, tmp_path / "m.json")
     loaded = nn.load(tmp_path / "m.json")
