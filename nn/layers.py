@@ -15,29 +15,17 @@ Example:
 
 from __future__ import annotations
 
-import inspect
 import warnings
 
 import autodiff
 from autodiff import Scope, Value
 
 from ._checks import MAX_PARAMETERS, as_generator, describe, positive_int, renamed, seed_for_config
-from .activations import activation_op, check_activation, get_activation
+from .activations import activation_op, check_activation
 from .init import check_init, default_init, draw
 from .module import Module, Parameter
 
 __all__ = ["Neuron", "Layer", "MLP", "MAX_PARAMETERS"]
-
-# autodiff.dots takes the activation as an op name (+ its argument) since the architecture change;
-# until that lands, the same activation as a function (the slow path, same numbers).
-_DOTS_TAKE_OPS = "activation_arg" in inspect.signature(autodiff.dots).parameters
-
-
-def _dots(rows, x, biases, activation, scopes):
-    op, arg = activation_op(activation)
-    if _DOTS_TAKE_OPS:
-        return autodiff.dots(rows, x, biases, activation=op, activation_arg=arg, scopes=scopes)
-    return autodiff.dots(rows, x, biases, activation=None if op is None else get_activation(activation), scopes=scopes)
 
 
 def _resolve_init(init, activation) -> str:
@@ -98,12 +86,15 @@ class Neuron(Module):
         self.w = [Parameter(v, label=f"w{i}") for i, v in enumerate(weights)]
         self.b = Parameter(bias, label="b")
         self.scope = _check_scope(scope, "neuron")
+        self._op, self._op_arg = activation_op(self.activation)  # the engine op dots applies (None: linear)
 
     def __call__(self, x) -> Value:
         if len(x) != self.nin:
             raise _wrong_length(x, self.nin, repr(self))
         # act(w . x + b) inside the neuron's scope: a Layer of one row (see Layer.__call__)
-        return _dots([self.w], x, [self.b], self.activation, [self.scope])[0]
+        return autodiff.dots(
+            [self.w], x, [self.b], activation=self._op, activation_arg=self._op_arg, scopes=[self.scope]
+        )[0]
 
     def _own_parameters(self):
         return [*((f"w.{i}", w) for i, w in enumerate(self.w)), ("b", self.b)]
@@ -144,6 +135,7 @@ class Layer(Module):
         self.init = _resolve_init(init, self.activation)
         rng = as_generator(seed_name, seed)
         self.scope = _check_scope(scope, "layer")
+        self._op, self._op_arg = activation_op(self.activation)
         self.neurons = [
             Neuron(self.nin, self.activation, self.init, rng, fan_out=self.nout, scope=Scope(f"neuron {j}", self.scope))
             for j in range(self.nout)
@@ -154,7 +146,14 @@ class Layer(Module):
             raise _wrong_length(x, self.nin, repr(self))
         # Each neuron's activation(w . x + b), in the neuron's scope; autodiff.dots reads x once for all.
         neurons = self.neurons
-        return _dots([n.w for n in neurons], x, [n.b for n in neurons], self.activation, [n.scope for n in neurons])
+        return autodiff.dots(
+            [n.w for n in neurons],
+            x,
+            [n.b for n in neurons],
+            activation=self._op,
+            activation_arg=self._op_arg,
+            scopes=[n.scope for n in neurons],
+        )
 
     def _children(self):
         return [(f"neurons.{j}", n) for j, n in enumerate(self.neurons)]
