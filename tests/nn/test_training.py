@@ -238,7 +238,9 @@ def test_blobs_like_the_notes_reach_99_percent():
 
 
 def test_three_blobs_with_minibatch_momentum():
-    X, y = datasets.make_blobs(150, centers=3, cluster_std=1.0, random_state=0)
+    # cluster_std 0.6: since make_blobs follows scikit-learn's stream, std 1.0 with this seed
+    # overlaps (an RBF SVC scores 96.7% on it), so 99% would test the data, not the training.
+    X, y = datasets.make_blobs(150, centers=3, cluster_std=0.6, random_state=0)
     model = nn.MLP(2, [8, 3], seed=0)
     nn.fit(
         model,
