@@ -40,6 +40,8 @@ import numpy as np
 import autodiff
 from autodiff import Value
 
+from ._checks import describe, finite_real, is_finite_real
+
 __all__ = [
     "mse",
     "mae",
@@ -90,8 +92,8 @@ def _as_batch(outputs, name) -> tuple[list, bool]:
 def _target_number(t, name, where) -> float:
     if isinstance(t, Value):
         t = t.data
-    if not _is_number(t) or not math.isfinite(t):
-        raise ValueError(f"{name}: target {where} must be a finite number, got {t!r}")
+    if not (type(t) is float and math.isfinite(t)) and not is_finite_real(t):  # (floats: the fast path)
+        raise ValueError(f"{name}: target {where} must be a finite number, got {describe(t)}")
     return float(t)
 
 
@@ -181,8 +183,7 @@ def binary_cross_entropy(probabilities, targets, eps=1e-12) -> Value:
         >>> round(losses.binary_cross_entropy([0.5], [1]).data, 6)
         0.693147
     """
-    if not 0.0 < eps < 0.5:
-        raise ValueError(f"binary_cross_entropy: eps must be in (0, 0.5), got {eps!r}")
+    eps = finite_real("binary_cross_entropy: eps", eps, low=0.0, high=0.5, low_open=True, high_open=True)
     samples, rows = _pairs(probabilities, targets, "binary_cross_entropy")
     _check_probability_targets(rows, "binary_cross_entropy")
     terms = []

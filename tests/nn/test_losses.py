@@ -197,3 +197,26 @@ def test_gradcheck_hinge(pairs):
 @given(st.lists(small, min_size=1, max_size=6))
 def test_gradcheck_l2(xs):
     assert autodiff.gradcheck(lambda *ps: losses.l2(ps), *xs)
+
+
+def test_huge_int_targets_are_named_by_their_size():
+    with pytest.raises(ValueError, match="target 0.0 must be a finite number, got a 401-digit int"):
+        losses.mse([Value(1.0)], [10**400])
+    with pytest.raises(ValueError, match="eps must be < 0.5"):
+        losses.binary_cross_entropy([Value(0.5)], [1], eps=0.5)
+
+
+def test_each_loss_declares_its_accuracy_rule_and_target_check():
+    import numpy as np
+
+    outputs = np.array([[0.2, 0.9], [0.8, -0.1]])
+    assert losses.cross_entropy.accuracy(outputs, [1, 1]) == 0.5
+    assert losses.hinge.accuracy(np.array([[0.3], [-2.0]]), [1, 1]) == 0.5
+    assert losses.binary_cross_entropy.accuracy(np.array([[0.6], [0.4]]), [1, 1]) == 0.5
+    assert losses.binary_cross_entropy_with_logits.accuracy(np.array([[0.1], [-0.1]]), [0, 0]) == 0.5
+    assert losses.mse.accuracy is None and losses.mae.accuracy is None
+    losses.cross_entropy.check_targets([0, 1, [0.5, 0.5]], 2)
+    with pytest.raises(ValueError, match="sample 2"):
+        losses.cross_entropy.check_targets([0, 1, 2], 2)
+    with pytest.raises(ValueError, match="sample 1 has 2 outputs but 1 targets"):
+        losses.mse.check_targets([[1.0, 2.0], [1.0]], 2)
