@@ -2,8 +2,9 @@
 
 Updates work on ``p.data`` with plain floats: no graph is built. A step is
 all or nothing: every new value (and the optimizer's own state) is computed
-first, then assigned; an interrupt during the assignment puts the old values
-back, so the parameters never hold a half-applied update.
+first, then assigned; an interrupt (KeyboardInterrupt) during the assignment
+finishes it before it propagates, so the parameters never hold a half-applied
+update.
 
 Example (micrograd's moons loop):
     >>> from nn import MLP, optim
@@ -31,13 +32,17 @@ def _check_lr(lr) -> float:
     return lr
 
 
-def _assign(params, new, old) -> None:
-    """Set every ``p.data`` to ``new``, all or none: an error or interrupt midway puts ``old`` back."""
+def _assign(params, new) -> None:
+    """Set every ``p.data`` to ``new``: an interrupt midway finishes the assignment, then propagates.
+
+    (Finishing instead of restoring needs no copy of the old values: the step stays as cheap as
+    one pass, and re-setting the values already set is harmless.)
+    """
     try:
         for p, value in zip(params, new):
             p.data = value
     except BaseException:  # KeyboardInterrupt included: never leave half an update
-        for p, value in zip(params, old):
+        for p, value in zip(params, new):
             p.data = value
         raise
 
@@ -108,20 +113,20 @@ class SGD(Optimizer):
     def step(self) -> None:
         """Update every parameter from its grad (all or nothing)."""
         lr, mu, wd, params = self._lr, self.momentum, self.weight_decay, self.params
-        data = [p.data for p in params]
-        grads = [p.grad for p in params]
-        if wd:
-            grads = [g + wd * d for g, d in zip(grads, data)]
-        if mu == 0.0:  # plain SGD, the common case: nothing else to compute
-            _assign(params, [d - lr * g for d, g in zip(data, grads)], data)
+        if mu == 0.0 and not wd:  # plain SGD, the common case: nothing else to compute
+            _assign(params, [p.data - lr * p.grad for p in params])
+            return
+        grads = [p.grad + wd * p.data for p in params] if wd else [p.grad for p in params]
+        if mu == 0.0:
+            _assign(params, [p.data - lr * g for p, g in zip(params, grads)])
             return
         velocity = [mu * v + g for v, g in zip(self.velocity, grads)]
         if self.nesterov:
-            new = [d - lr * (g + mu * v) for d, g, v in zip(data, grads, velocity)]
+            new = [p.data - lr * (g + mu * v) for p, g, v in zip(params, grads, velocity)]
         else:
-            new = [d - lr * v for d, v in zip(data, velocity)]
-        _assign(params, new, data)
-        self.velocity = velocity  # (one assignment: the state moves with the parameters or not at all)
+            new = [p.data - lr * v for p, v in zip(params, velocity)]
+        self.velocity = velocity  # (the state moves with the parameters: _assign always completes)
+        _assign(params, new)  # (one assignment: the state moves with the parameters or not at all)
 
     def __repr__(self):
         return (
@@ -169,15 +174,12 @@ class Adam(Optimizer):
         correction2 = 1.0 - beta2**t
         step_size = lr / correction1
         sqrt = math.sqrt
-        data = [p.data for p in params]
-        grads = [p.grad for p in params]
-        if wd:
-            grads = [g + wd * d for g, d in zip(grads, data)]
+        grads = [p.grad + wd * p.data for p in params] if wd else [p.grad for p in params]
         m = [beta1 * mi + (1.0 - beta1) * g for mi, g in zip(self.m, grads)]
         v = [beta2 * vi + (1.0 - beta2) * g * g for vi, g in zip(self.v, grads)]
-        new = [d - step_size * mi / (sqrt(vi / correction2) + eps) for d, mi, vi in zip(data, m, v)]
-        _assign(params, new, data)
-        self.t, self.m, self.v = t, m, v
+        new = [p.data - step_size * mi / (sqrt(vi / correction2) + eps) for p, mi, vi in zip(params, m, v)]
+        self.t, self.m, self.v = t, m, v  # (the state moves with the parameters: _assign always completes)
+        _assign(params, new)
 
     def __repr__(self):
         return f"Adam(lr={self._lr}, betas={self.betas}, eps={self.eps}, weight_decay={self.weight_decay})"
