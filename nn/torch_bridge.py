@@ -32,7 +32,7 @@ from __future__ import annotations
 import numpy as np
 
 from .activations import LEAKY_SLOPE
-from .inference import layer_arrays
+from .inference import weight_matrices
 from .layers import MLP
 
 __all__ = ["to_torch", "from_torch"]
@@ -82,8 +82,7 @@ def to_torch(model, dtype=None):
         raise TypeError(f"to_torch takes an nn.MLP or a fitted estimator, got {type(model).__name__}")
     dtype = torch.float64 if dtype is None else dtype
     modules = []
-    for layer in model.layers:
-        W, b = layer_arrays(layer)
+    for layer, (W, b) in zip(model.layers, weight_matrices(model)):
         linear = torch.nn.Linear(layer.nin, layer.nout, dtype=dtype)
         with torch.no_grad():
             linear.weight.copy_(torch.from_numpy(W))

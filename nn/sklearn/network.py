@@ -104,19 +104,12 @@ class Network:
                     p.data = value
                 neuron.b.data = bias
 
-    def weights(self) -> tuple[list, list]:
-        """The MLP's Parameters as scikit-learn's (coefs, intercepts) arrays."""
-        return self._arrays("data")
-
     def gradients(self) -> tuple[list, list]:
         """The Parameters' gradients, laid out like (coefs, intercepts)."""
-        return self._arrays("grad")
-
-    def _arrays(self, field: str) -> tuple[list, list]:
         coefs, intercepts = [], []
         for layer in self.mlp.layers:
-            coefs.append(np.array([[getattr(w, field) for w in n.w] for n in layer.neurons], dtype=float).T)
-            intercepts.append(np.array([getattr(n.b, field) for n in layer.neurons], dtype=float))
+            coefs.append(np.array([[w.grad for w in n.w] for n in layer.neurons], dtype=float).T)
+            intercepts.append(np.array([n.b.grad for n in layer.neurons], dtype=float))
         return coefs, intercepts
 
     def loss_and_gradients(self, coefs, intercepts, X, Y, sample_weight, loss: str, alpha: float):

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..inference import layer_arrays
+from ..inference import weight_matrices
 from ..layers import MLP
 from ..serialization import register_kind
 
@@ -121,7 +121,7 @@ def _upgrade(params: dict, fitted: dict, cls_name: str) -> dict:
     params["activation"] = _OLD_ACTIVATIONS.get(params.get("activation"), params.get("activation"))
     model = MLP(**fitted["model"]["config"])
     model.load_state_dict(fitted["model"]["state"])
-    arrays = [layer_arrays(layer) for layer in model.layers]
+    arrays = weight_matrices(model)
     new = {
         "n_features_in": fitted["n_features_in"],
         "coefs": [W.T.tolist() for W, _ in arrays],
