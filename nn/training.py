@@ -22,6 +22,7 @@ import autodiff
 from . import losses as _losses
 from ._checks import as_generator, positive_int
 from .datasets import batches
+from .engine import compile_loss
 from .layers import MLP, Layer, Neuron
 
 __all__ = ["fit", "History", "TrainingDiverged"]
@@ -135,20 +136,25 @@ def _check_optimizer(optimizer, params) -> None:
 
 
 # ---------------------------------------------------------------- one batch
-def _loss_and_gradients(model, loss_fn, rows, targets, optimizer):
+def _loss_and_gradients(model, loss_fn, compiled, Xb, targets, optimizer):
     """Forward every sample, the batch loss, and its gradients in every parameter's ``.grad``.
 
-    The one place a batch's gradients are computed (the scalar engine: one graph per batch).
+    The one place a batch's gradients are computed: through the compiled loss (one trace
+    replayed over the batch, see nn.engine) or else the scalar engine (one graph per batch).
 
     Returns:
-        (loss Value, the list of per-sample outputs).
+        (the batch loss, the per-sample outputs as lists of floats).
     """
-    outputs = [model(row) for row in rows]
-    value = loss_fn(outputs, targets)
+    if compiled is not None:
+        optimizer.zero_grad()
+        value, outputs = compiled.step(Xb, targets)
+        return value, outputs.tolist()
+    outputs = [model(row) for row in Xb.tolist()]
+    value = loss_fn(outputs, targets.tolist())
     if math.isfinite(value.data):
         optimizer.zero_grad()
         value.backward()
-    return value, outputs
+    return value.data, [[o.data for o in out] for out in outputs]
 
 
 def _all_finite(values) -> bool:
@@ -182,7 +188,18 @@ def _progress_bar(epochs):
 
 # ---------------------------------------------------------------- the loop
 def fit(
-    model, X, y, loss, optimizer, epochs, batch_size=None, shuffle=True, seed=None, progress=True, callback=None
+    model,
+    X,
+    y,
+    loss,
+    optimizer,
+    epochs,
+    batch_size=None,
+    shuffle=True,
+    seed=None,
+    progress=True,
+    callback=None,
+    engine="auto",
 ) -> History:
     """Train ``model`` on (X, y) by gradient descent.
 
@@ -204,6 +221,10 @@ def fit(
         seed: seed of that order (None, an int or a numpy Generator).
         progress: show a tqdm bar on a terminal or in a Jupyter notebook (never in a log).
         callback: called as callback(epoch, history) after each epoch; return True to stop.
+        engine: "auto" (default) replays the per-sample loss traced once (``autodiff.compile``;
+            batches in NumPy, batch_size=1 as straight-line Python) when the trace is valid,
+            else uses the scalar engine and warns once why; "compiled" insists (an error says
+            why not); "scalar" builds every sample's graph. The same numbers either way.
     Returns:
         A History.
     Raises:
@@ -231,6 +252,7 @@ def fit(
         except ValueError as error:
             raise ValueError(f"fit: y does not suit the loss (sample = row of y): {error}") from None
     accuracy = getattr(loss_fn, "accuracy", None)
+    compiled = compile_loss(model, loss_fn, X, y, engine)
     rng = as_generator("seed", seed)
     full_batch = batch_size is None or batch_size >= len(X)
     history = History()
@@ -241,13 +263,12 @@ def fit(
             parts = [(X, y)] if full_batch else batches(X, y, batch_size, shuffle=shuffle, rng=rng)
             batch_losses, epoch_outputs, epoch_targets = [], [], []
             for Xb, yb in parts:
-                targets = yb.tolist()
                 try:
-                    value, outputs = _loss_and_gradients(model, loss_fn, Xb.tolist(), targets, optimizer)
+                    value, outputs = _loss_and_gradients(model, loss_fn, compiled, Xb, yb, optimizer)
                 except (OverflowError, FloatingPointError) as error:
                     raise _diverged(epoch, "a value overflowed", optimizer, error) from error
-                if not math.isfinite(value.data):
-                    raise _diverged(epoch, f"the loss became {value.data!r}", optimizer)
+                if not math.isfinite(value):
+                    raise _diverged(epoch, f"the loss became {value!r}", optimizer)
                 before = [p.data for p in params]
                 optimizer.step()
                 after = [p.data for p in params]
@@ -256,10 +277,10 @@ def fit(
                     for p, v in zip(params, before):
                         p.data = v
                     raise _diverged(epoch, f"a parameter became {bad!r}", optimizer)
-                batch_losses.append(value.data)
+                batch_losses.append(value)
                 if accuracy is not None:
-                    epoch_outputs.extend([o.data for o in out] for out in outputs)
-                    epoch_targets.extend(targets)
+                    epoch_outputs.extend(outputs)
+                    epoch_targets.extend(yb.tolist())
             history.loss.append(math.fsum(batch_losses) / len(batch_losses))
             if accuracy is not None:
                 history.accuracy.append(accuracy(epoch_outputs, epoch_targets))

@@ -66,3 +66,45 @@ def test_a_loss_that_cannot_be_compiled_falls_back_with_a_warning():
     assert compile_loss(model, reads_targets, X, y, "scalar") is None
     with pytest.raises(ValueError, match="engine"):
         compile_loss(model, reads_targets, X, y, "fast")
+
+
+FIT_CASES = [
+    ("cross_entropy", LABELS, 3, "linear", None),
+    ("mse", nn.datasets.one_hot(LABELS, 3), 3, "linear", 8),
+    ("hinge", np.where(BINARY > 0, 1.0, -1.0), 1, "linear", 1),
+    ("binary_cross_entropy", BINARY, 1, "sigmoid", 16),
+    ("binary_cross_entropy_with_logits", BINARY, 1, "linear", None),
+    ("mae", nn.datasets.one_hot(LABELS, 3), 3, "linear", 5),
+]
+
+
+@pytest.mark.parametrize("activation", ACTIVATIONS)
+@pytest.mark.parametrize(("loss", "y", "n_out", "output_activation", "batch_size"), FIT_CASES)
+def test_fit_with_the_compiled_engine_trains_like_the_scalar_one(
+    loss, y, n_out, output_activation, batch_size, activation
+):
+    runs = []
+    for engine in ("scalar", "compiled"):
+        model = nn.MLP(2, [6, n_out], activation=activation, output_activation=output_activation, seed=5)
+        optimizer = nn.optim.SGD(model.parameters(), lr=0.05, momentum=0.9)
+        history = nn.fit(
+            model, X3, y, loss, optimizer, epochs=3, batch_size=batch_size, seed=1, progress=False, engine=engine
+        )
+        runs.append((history, [p.data for p in model.parameters()]))
+    (scalar, scalar_params), (compiled, compiled_params) = runs
+    np.testing.assert_allclose(compiled.loss, scalar.loss, rtol=1e-9)
+    assert compiled.accuracy == scalar.accuracy
+    np.testing.assert_allclose(compiled_params, scalar_params, rtol=1e-9, atol=1e-12)
+
+
+def test_fit_auto_falls_back_to_the_scalar_engine_with_a_warning():
+    X = np.random.default_rng(0).normal(size=(MAX_TRACES + 1, 2))
+    y = np.arange(MAX_TRACES + 1) / 7.0
+
+    def reads_targets(outputs, targets):
+        return nn.losses.mse(outputs, [[float(t)] for t in targets])
+
+    model = nn.MLP(2, [3, 1], seed=0)
+    with pytest.warns(RuntimeWarning, match="scalar engine"):
+        history = nn.fit(model, X, y, reads_targets, nn.optim.SGD(model.parameters(), lr=0.01), 2, progress=False)
+    assert len(history.loss) == 2

@@ -49,8 +49,18 @@ def test_epoch_loss_is_the_mean_of_the_batch_losses():
     X, y = datasets.make_sine(10, random_state=0)
     model = nn.MLP(1, [4, 1], activation="tanh", seed=0)
     twin = nn.MLP(1, [4, 1], activation="tanh", seed=0)
+    # The scalar engine, bit for bit (the compiled one sums in another order: test_engine.py compares them).
     history = nn.fit(
-        model, X, y, "mse", nn.SGD(model.parameters(), lr=0.05), epochs=1, batch_size=4, shuffle=False, progress=False
+        model,
+        X,
+        y,
+        "mse",
+        nn.SGD(model.parameters(), lr=0.05),
+        epochs=1,
+        batch_size=4,
+        shuffle=False,
+        progress=False,
+        engine="scalar",
     )
     optimizer, batch_losses = nn.SGD(twin.parameters(), lr=0.05), []
     for start in (0, 4, 8):  # the same loop by hand
