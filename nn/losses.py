@@ -89,12 +89,13 @@ def _as_batch(outputs, name) -> tuple[list, bool]:
     return [list(outputs)], False
 
 
-def _target_number(t, name, where) -> float:
-    if isinstance(t, Value):
-        t = t.data
-    if not (type(t) is float and math.isfinite(t)) and not is_finite_real(t):  # (floats: the fast path)
-        raise ValueError(f"{name}: target {where} must be a finite number, got {describe(t)}")
-    return float(t)
+def _target_number(t, name, where):
+    """A target as a float; a Value target stays a Value (a traced input: nn.engine compiles the
+    loss with the targets as inputs, and o - t gives the same number either way)."""
+    number = t.data if isinstance(t, Value) else t
+    if not (type(number) is float and math.isfinite(number)) and not is_finite_real(number):  # (floats: fast)
+        raise ValueError(f"{name}: target {where} must be a finite number, got {describe(number)}")
+    return t if isinstance(t, Value) else float(t)
 
 
 def _per_sample(targets, samples, batched, name, what="outputs") -> list:
