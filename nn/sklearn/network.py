@@ -20,9 +20,11 @@ gradient with respect to the raw output z is ``out(z) - y``:
 - "binary_log_loss" (logistic outputs, binary and multilabel):
   ``sum_k softplus(z_k) - y_k z_k``.
 
-scikit-learn reports (``loss_curve_``, ``loss_``) the mean over the outputs
-for squared error, the value above otherwise; ``loss_and_gradients`` returns
-the reported value and the gradients of the value above, as scikit-learn does.
+scikit-learn reports (``loss_curve_``, ``loss_``, and what L-BFGS
+minimizes) the mean over the outputs for squared error, and for the log
+losses the value computed from probabilities clipped to [eps, 1 - eps]
+(which L-BFGS's line search then sees); ``loss_and_gradients`` returns that
+reported value and the gradients of the value above, as scikit-learn does.
 
 Example:
     >>> import numpy as np
@@ -59,6 +61,21 @@ def _softmax(z: np.ndarray) -> np.ndarray:
     e = np.exp(z - z.max(axis=1, keepdims=True))
     return e / e.sum(axis=1, keepdims=True)
 
+
+def _clipped_log_loss(Y, Z, weights) -> float:
+    """scikit-learn's log_loss of softmax(Z): probabilities clipped to [eps, 1 - eps]."""
+    P = np.clip(_softmax(Z), _EPS, 1 - _EPS)
+    return float(-np.average(xlogy(Y, P), weights=weights, axis=0).sum())
+
+
+def _clipped_binary_log_loss(Y, Z, weights) -> float:
+    """scikit-learn's binary_log_loss of expit(Z): probabilities clipped to [eps, 1 - eps]."""
+    P = np.clip(expit(Z), _EPS, 1 - _EPS)
+    return float(-np.average(xlogy(Y, P) + xlogy(1 - Y, 1 - P), weights=weights, axis=0).sum())
+
+
+_EPS = np.finfo(np.float64).eps
+_CLIPPED = {"log_loss": _clipped_log_loss, "binary_log_loss": _clipped_binary_log_loss}
 
 _OUTPUTS = {"identity": lambda z: z, "exp": np.exp, "softmax": _softmax, "logistic": expit}
 
@@ -135,10 +152,13 @@ class Network:
         total = data + (0.5 * alpha / sw_sum) * losses.l2(self._weights) if alpha else data
         self.mlp.zero_grad()
         total.backward()
-        reported = total.data
+        penalty = total.data - data.data
         if loss == "squared_error":  # scikit-learn reports the mean over outputs of what it differentiates
-            reported = data.data / Y.shape[1] + (total.data - data.data)
-        return (reported, *self.gradients())
+            return (data.data / Y.shape[1] + penalty, *self.gradients())
+        if loss in _CLIPPED:  # scikit-learn's value clips probabilities to [eps, 1 - eps]; L-BFGS sees it
+            Z = np.array([[z.data for z in out] for out in outputs])
+            return (_CLIPPED[loss](Y, Z, weights) + penalty, *self.gradients())
+        return (total.data, *self.gradients())
 
     @staticmethod
     def _sample_loss(out: list, y: list, loss: str):
