@@ -127,6 +127,16 @@ def _dense_layers(torch, modules) -> list:
     return layers
 
 
+def _load_linear(torch, layer, linear) -> None:
+    """Copy a torch Linear's weight and bias (zeros if it has none) into an nn Layer, as float64."""
+    W = linear.weight.detach().to(torch.float64).cpu().numpy()
+    b = np.zeros(linear.out_features) if linear.bias is None else linear.bias.detach().to(torch.float64).cpu().numpy()
+    for neuron, row, bias in zip(layer.neurons, W.tolist(), b.tolist()):
+        for p, value in zip(neuron.w, row):
+            p.data = value
+        neuron.b.data = bias
+
+
 def from_torch(module) -> MLP:
     """An ``nn.MLP`` with the weights of a torch Sequential of Linear and activation modules (or one Linear).
 
@@ -139,15 +149,9 @@ def from_torch(module) -> MLP:
             different activations (an nn.MLP has one hidden activation).
     """
     torch = _torch()
-    modules = (
-        [module]
-        if isinstance(module, torch.nn.Linear)
-        else list(module)
-        if isinstance(module, torch.nn.Sequential)
-        else None
-    )
-    if modules is None:
+    if not isinstance(module, (torch.nn.Linear, torch.nn.Sequential)):
         raise ValueError(f"from_torch takes a torch.nn.Sequential or Linear, got {type(module).__name__}")
+    modules = [module] if isinstance(module, torch.nn.Linear) else list(module)
     layers = _dense_layers(torch, modules)
     for i in range(1, len(layers)):
         if layers[i][0].in_features != layers[i - 1][0].out_features:
@@ -166,14 +170,5 @@ def from_torch(module) -> MLP:
         seed=0,
     )
     for layer, (linear, _) in zip(model.layers, layers):
-        W = linear.weight.detach().to(torch.float64).cpu().numpy()
-        b = (
-            np.zeros(linear.out_features)
-            if linear.bias is None
-            else linear.bias.detach().to(torch.float64).cpu().numpy()
-        )
-        for neuron, row, bias in zip(layer.neurons, W.tolist(), b.tolist()):
-            for p, value in zip(neuron.w, row):
-                p.data = value
-            neuron.b.data = bias
+        _load_linear(torch, layer, linear)
     return model
