@@ -446,6 +446,20 @@ class _NumpyPlan:
 
     def backward(self, X: np.ndarray, seeds: np.ndarray, owner: Compiled, want_inputs: bool) -> tuple:
         out, V, U = self.forward(X, owner, keep=True)
+        GV, GU = self._reverse(V, U, seeds, skip_zero=False)
+        if not (np.isfinite(GV).all() and np.isfinite(GU).all()):
+            # The scalar engine passes nothing back through a node whose gradient is 0, so an
+            # infinite local derivative there (sqrt at 0 under a relu that is off) does no harm:
+            # the same pass again, with the zero gradients kept out of every product.
+            GV, GU = self._reverse(V, U, seeds, skip_zero=True)
+        if not (np.isfinite(GV).all() and np.isfinite(GU).all()):
+            owner.scalar_error(X, range(len(X)))
+            raise OverflowError("backward: a gradient is not a finite float; the graph's values are too large")
+        param_grads = GU[self.param_index].tolist()
+        return out, param_grads, GV[self.inputs].T if want_inputs else None
+
+    def _reverse(self, V: np.ndarray, U: np.ndarray, seeds: np.ndarray, skip_zero: bool) -> tuple:
+        """The gradients of every node in two stores like V and U, from the outputs' seeds."""
         GV = np.zeros_like(V)
         GU = np.zeros_like(U)
         for j, (store, i) in enumerate(self.outputs):
@@ -455,14 +469,12 @@ class _NumpyPlan:
                 GU[i] += seeds[:, j].sum()
         with np.errstate(all="ignore"):
             for group in reversed(self.groups):
-                self._backprop(group, V, U, GV, GU)
-        if not (np.isfinite(GV).all() and np.isfinite(GU).all()):
-            owner.scalar_error(X, range(len(X)))
-            raise OverflowError("backward: a gradient is not a finite float; the graph's values are too large")
-        param_grads = GU[self.param_index].tolist()
-        return out, param_grads, GV[self.inputs].T if want_inputs else None
+                self._backprop(group, V, U, GV, GU, skip_zero)
+        return GV, GU
 
-    def _backprop(self, group: _Group, V: np.ndarray, U: np.ndarray, GV: np.ndarray, GU: np.ndarray) -> None:
+    def _backprop(
+        self, group: _Group, V: np.ndarray, U: np.ndarray, GV: np.ndarray, GU: np.ndarray, skip_zero: bool
+    ) -> None:
         store, indices = group.out
         grad = (GV if store == "V" else GU)[indices]
         if group.layer is not None:
@@ -476,19 +488,23 @@ class _NumpyPlan:
         xs = self._inputs(group, V, U, V.shape[1])
         out = (V if sample_out else U)[indices]
         if group.wide:
-            self._backprop_wide(group, xs, out, grad, GV, GU)
+            self._backprop_wide(group, xs, out, grad, GV, GU, skip_zero)
             return
         for slot, local in zip(group.slots, group.op.local_grads(xs, out, group.arg)):
             share = grad * local
             if np.shape(share) != grad.shape:  # a local derivative of constants only
                 share = np.broadcast_to(share, grad.shape)
+            if skip_zero:
+                share = np.where(grad == 0.0, 0.0, share)
             if slot[0] == "V":
                 _scatter(GV, slot[1], share)
             else:
                 _scatter(GU, slot[1], share.sum(axis=1) if sample_out else share)
 
     @staticmethod
-    def _backprop_wide(group: _Group, xs: np.ndarray, out: np.ndarray, grad: np.ndarray, GV: Any, GU: Any) -> None:
+    def _backprop_wide(
+        group: _Group, xs: np.ndarray, out: np.ndarray, grad: np.ndarray, GV: Any, GU: Any, skip_zero: bool
+    ) -> None:
         _, v_pos, v_idx, u_pos, u_idx = group.wide
         local = group.op.local_grads(xs, out[0], group.arg)
         try:
@@ -500,6 +516,8 @@ class _NumpyPlan:
         if shares.ndim == 1:
             shares = shares[:, None]
         shares = grad * shares  # (count, rows): grad is this node's row
+        if skip_zero:
+            shares = np.where(grad == 0.0, 0.0, shares)
         if _size(v_idx):
             _scatter(GV, v_idx, shares[v_pos])
         if _size(u_idx):

@@ -52,9 +52,13 @@ def test_random_expressions_replay_like_the_scalar_engine(backend, case, data):
     except TraceError:
         return  # the expression's graph differs between rows (a constant shift): refused, never wrong
     _close(out, reference, backend)
-    grads = f.input_grads(X)
-    expected = [autodiff.gradients(y, xs) for y, xs in _traced(expression, X)]
-    _close(grads, expected, backend)
+    try:
+        expected = [autodiff.gradients(y, xs) for y, xs in _traced(expression, X)]
+    except (ArithmeticError, ValueError) as error:  # an infinite slope (arccos at 1): the same error
+        with pytest.raises(type(error)):
+            f.input_grads(X)
+        return
+    _close(f.input_grads(X), expected, backend)
 
 
 def _traced(expression, X):
