@@ -47,7 +47,7 @@ import stat
 from ._checks import MAX_PARAMETERS, describe, positive_int
 from .layers import MLP, Layer, Neuron
 
-__all__ = ["save", "load", "register_kind", "FORMAT", "VERSION", "MAX_FILE_BYTES"]
+__all__ = ["save", "load", "register_kind", "checksum", "FORMAT", "VERSION", "MAX_FILE_BYTES"]
 
 FORMAT = "scalargrad"
 VERSION = 2  # 2: a "sha256" checksum of the content; 1: none
@@ -139,8 +139,21 @@ for _cls in (MLP, Layer, Neuron):
 
 
 # ---------------------------------------------------------------- checksum
-def _checksum(content: dict) -> str:
-    """SHA-256 of the canonical JSON of ``content`` (sorted keys, no spaces, repr floats)."""
+def checksum(content: dict) -> str:
+    """SHA-256 of the canonical JSON of ``content`` (sorted keys, no spaces, repr floats).
+
+    A version 2 file stores ``checksum`` of every key but "sha256" itself under "sha256"; after
+    editing a file by hand on purpose, store the new checksum so that it loads.
+
+    Args:
+        content: the file's dict without its "sha256" key.
+    Returns:
+        64 hex digits.
+    Example:
+        >>> from nn.serialization import checksum
+        >>> checksum({"a": 1.0}) == checksum({"a": 1.0}) != checksum({"a": 1.5})
+        True
+    """
     # (allow_nan: a NaN that got into a file is reported by the state check, which names the weight)
     canonical = json.dumps(content, sort_keys=True, separators=(",", ":"), ensure_ascii=True, allow_nan=True)
     return hashlib.sha256(canonical.encode("ascii")).hexdigest()
@@ -208,7 +221,7 @@ def save(obj, path) -> None:
         raise ValueError(f"save: to_dict for {kind} must not return the keys {clash}")
     payload = {"format": FORMAT, "version": VERSION, "kind": kind, **body}
     try:
-        payload[_CHECKSUM] = _checksum(payload)
+        payload[_CHECKSUM] = checksum(payload)
         text = json.dumps(payload, indent=1, allow_nan=False)
     except ValueError as error:
         raise ValueError(f"save: the {kind} has values JSON cannot hold (NaN or infinity?): {error}") from error
@@ -269,7 +282,7 @@ def _read(path) -> dict:
         if not isinstance(recorded, str):
             raise ValueError(f"{path} has no {_CHECKSUM!r} checksum (version {version} files carry one)")
         try:
-            actual = _checksum(payload)
+            actual = checksum(payload)
         except (ValueError, RecursionError) as error:
             raise ValueError(f"{path}: content JSON cannot hold: {error}") from None
         if actual != recorded:

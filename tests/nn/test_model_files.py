@@ -18,7 +18,7 @@ FIXTURES = Path(__file__).parent / "fixtures"
 def write(path, payload, seal=True):
     if seal:
         payload = {k: v for k, v in payload.items() if k != "sha256"}
-        payload["sha256"] = serialization._checksum(payload)
+        payload["sha256"] = serialization.checksum(payload)
     path.write_text(json.dumps(payload))
     return path
 

@@ -90,7 +90,7 @@ def test_saving_an_unknown_object():
 def sealed(payload) -> str:
     """The file text of ``payload`` with its checksum recomputed: a bad content that is not a flipped bit."""
     payload.pop("sha256", None)
-    return json.dumps({**payload, "sha256": serialization._checksum(payload)})
+    return json.dumps({**payload, "sha256": serialization.checksum(payload)})
 
 
 def edit(key, value):
