@@ -3,9 +3,15 @@
 import argparse
 from pathlib import Path
 
+ENGINE_HELP = (
+    "auto/compiled: the per-sample loss traced once and replayed per batch (autodiff.compile); "
+    "scalar: every sample's graph built anew, the way the lecture explains it"
+)
+
 
 def parse_args(doc, *, epochs=None, argv=None, extra=None):
-    """The examples' command line: --seed, --out DIR (default ./out) and, where they train, --epochs.
+    """The examples' command line: --seed, --out DIR (default ./out) and, where they train, --epochs
+    and --engine.
 
     Args:
         doc: the example's module docstring (its first line becomes the description).
@@ -19,6 +25,7 @@ def parse_args(doc, *, epochs=None, argv=None, extra=None):
     parser.add_argument("--out", type=Path, default=Path("out"), help="folder for the pictures")
     if epochs is not None:
         parser.add_argument("--epochs", type=int, default=epochs, help="training epochs (steps)")
+        parser.add_argument("--engine", choices=("auto", "compiled", "scalar"), default="auto", help=ENGINE_HELP)
     if extra is not None:
         extra(parser)
     args = parser.parse_args(argv)
@@ -26,6 +33,13 @@ def parse_args(doc, *, epochs=None, argv=None, extra=None):
         parser.error(f"--epochs must be at least 1, got {args.epochs}")
     args.out.mkdir(parents=True, exist_ok=True)
     return args
+
+
+def describe_engine(history):
+    """One line saying which engine trained (fit records it), and how to see the other."""
+    if history.engine == "compiled":
+        return "engine: compiled (the per-sample loss traced once, replayed per batch); --engine scalar: the old way"
+    return "engine: scalar (every sample's graph built anew); --engine compiled replays one trace instead"
 
 
 def save_graph(graph, path):

@@ -14,7 +14,7 @@ updates); all three classify every point right (100%).
 Run: python examples/blobs.py [--mode stochastic|minibatch|batch] [--epochs 30] [--seed 0] [--out out]
 """
 
-from _common import parse_args, save_figure
+from _common import describe_engine, parse_args, save_figure
 
 import nn
 import viz
@@ -62,8 +62,18 @@ def main(argv=None):
         flush=True,
     )
     history = nn.fit(
-        model, X, y, "cross_entropy", optimizer, args.epochs, batch_size=batch_size, seed=args.seed, progress=True
+        model,
+        X,
+        y,
+        "cross_entropy",
+        optimizer,
+        args.epochs,
+        batch_size=batch_size,
+        seed=args.seed,
+        progress=True,
+        engine=args.engine,
     )
+    print(describe_engine(history))
     print_epochs(history)
     correct = int((nn.predict_numpy(model, X).argmax(axis=1) == y).sum())
     accuracy = correct / len(y)

@@ -7,13 +7,13 @@ loss = mean(relu(1 - y * score)) + 1e-4 * sum(p**2), full-batch SGD with
 lr = 1.0 - 0.9 * k / 100 at step k (nn.optim.LinearLR). It prints the time per
 step, to put next to micrograd's.
 
-Run: python examples/moons.py [--epochs 100] [--seed 0] [--out out]
+Run: python examples/moons.py [--epochs 100] [--seed 0] [--out out] [--engine auto|compiled|scalar]
 """
 
 import time
 
 import numpy as np
-from _common import parse_args, save_figure
+from _common import describe_engine, parse_args, save_figure
 
 import nn
 import viz
@@ -47,8 +47,9 @@ def main(argv=None):
         f"SGD lr 1.0 -> 0.1, {args.epochs} full-batch steps"
     )
     start = time.perf_counter()
-    history = nn.fit(model, X, y, loss, optimizer, args.epochs, progress=False, callback=after_step)
+    history = nn.fit(model, X, y, loss, optimizer, args.epochs, progress=False, callback=after_step, engine=args.engine)
     seconds = time.perf_counter() - start
+    print(describe_engine(history))
     first = next((k + 1 for k, a in enumerate(accuracy) if a == 1.0), None)
     print(
         f"final loss {history.loss[-1]:.6f}, final accuracy {accuracy[-1]:.0%}"

@@ -44,11 +44,13 @@ class History:
             epoch computed anyway (each batch before its update), for losses that declare
             an accuracy rule (``loss.accuracy``: cross_entropy, hinge, binary_cross_entropy*);
             else empty.
+        engine (str): the engine that trained: "compiled" or "scalar".
     """
 
     def __init__(self):
         self.loss = []
         self.accuracy = []
+        self.engine = "scalar"
 
     @property
     def epochs(self) -> int:
@@ -256,6 +258,7 @@ def fit(
     rng = as_generator("seed", seed)
     full_batch = batch_size is None or batch_size >= len(X)
     history = History()
+    history.engine = "scalar" if compiled is None else "compiled"
 
     bar = _progress_bar(epochs) if progress else None
     try:

@@ -176,6 +176,7 @@ def test_blobs(tmp_path, mode, epochs):
     assert f"{mode} gradient descent" in stdout
     assert len(re.findall(r"^\d+\t[\d.]+\t\d+%$", stdout, re.M)) == epochs  # loss per epoch
     assert "final accuracy 100% (100/100)" in stdout
+    assert "engine: compiled" in stdout
     assert_files(tmp_path, f"blobs_{mode}_boundary.png", f"blobs_{mode}_loss.png")
 
 
@@ -200,7 +201,19 @@ def test_moons(tmp_path):
     assert "MLP 2-16-16-1 ReLU (337 parameters)" in stdout
     assert percent(r"final accuracy (\d+)%", stdout) == 100
     assert re.search(r"time per step: [\d.]+ ms", stdout), stdout
+    assert "engine: compiled" in stdout  # the default: the per-sample loss traced once
     assert_files(tmp_path, "moons_boundary.png")
+
+
+def test_moons_on_the_scalar_engine_learns_the_same(tmp_path):
+    compiled = run("moons.py", tmp_path, "--epochs", "20")
+    scalar = run("moons.py", tmp_path, "--epochs", "20", "--engine", "scalar")
+    assert "engine: scalar" in scalar
+
+    def losses(stdout):
+        return re.findall(r"loss ([\d.]+)", stdout)
+
+    assert losses(compiled) == losses(scalar)  # the printed 6 decimals agree at every printed step
 
 
 def test_backprop_slides(tmp_path):
