@@ -1,8 +1,9 @@
 """Argument checks shared by nn's modules: each rule written once, each message naming the value.
 
 Every check returns the cleaned value (an int, a float, a Generator) or raises
-ValueError (TypeError for a randomness argument of the wrong kind, as numpy
-does). Huge ints are described by their size, never printed whole.
+ValueError (for a bad seed a SeedError, which is both a ValueError and the
+TypeError numpy raises). Huge ints are described by their size, never printed
+whole.
 
 Example:
     >>> from nn._checks import MAX_PARAMETERS, positive_int, finite_real
@@ -24,6 +25,7 @@ import numpy as np
 
 __all__ = [
     "MAX_PARAMETERS",
+    "SeedError",
     "describe",
     "is_finite_real",
     "positive_int",
@@ -37,6 +39,14 @@ __all__ = [
 # The largest network nn builds: 10 million scalar Parameters are some GB of Values and hours
 # per epoch on the scalar path. Also the bound on every size read from a model file.
 MAX_PARAMETERS = 10_000_000
+
+
+class SeedError(TypeError, ValueError):
+    """A seed (or random_state) that is not None, an int >= 0 or a numpy Generator.
+
+    Both a TypeError (as numpy raises for the wrong kind) and a ValueError (as nn raises for
+    every other bad argument), so one rule holds for every seed in nn.
+    """
 
 
 def describe(value) -> str:
@@ -103,8 +113,7 @@ def as_generator(name: str, value) -> np.random.Generator:
     every call; a Generator is used as is, so successive calls continue its stream.
 
     Raises:
-        TypeError: any other kind (bool, float, str, ...), naming ``name``.
-        ValueError: a negative int.
+        SeedError: any other kind (bool, float, str, ...) or a negative int, naming ``name``.
     """
     value = check_seed(name, value)
     return value if isinstance(value, np.random.Generator) else np.random.default_rng(value)
@@ -116,9 +125,9 @@ def check_seed(name: str, value):
         return value
     if isinstance(value, numbers.Integral) and not isinstance(value, bool):
         if value < 0:
-            raise ValueError(f"{name} must be >= 0, got {describe(value)}")
+            raise SeedError(f"{name} must be >= 0, got {describe(value)}")
         return int(value)
-    raise TypeError(
+    raise SeedError(
         f"{name} must be None, an int seed or a numpy Generator, got {type(value).__name__}: {describe(value)}"
     )
 

@@ -204,10 +204,7 @@ class MLP(Module):
         self.activation = check_activation(activation)
         self.output_activation = check_activation(output_activation)
         self.init = None if init is None else check_init(init)
-        try:
-            self.seed = seed_for_config("seed", seed)  # a Generator is used but cannot be stored
-        except TypeError as error:
-            raise ValueError(str(error)) from None  # (MLP has always said ValueError here)
+        self.seed = seed_for_config("seed", seed)  # a Generator is used but cannot be stored
         rng = as_generator("seed", seed)
         last = len(self.nouts) - 1
         self.scope = Scope("MLP")

@@ -277,12 +277,11 @@ def test_seed_is_the_one_spelling_and_rng_a_deprecated_alias():
     generator = np.random.default_rng(3)
     a = nn.MLP(2, [3, 1], seed=generator)  # a Generator: used, but not storable in the config
     assert a.seed is None and a.state_dict() != nn.MLP(2, [3, 1], seed=generator).state_dict()
-    for bad, error in ((-1, ValueError), (1.5, ValueError), ("x", ValueError)):
-        with pytest.raises(error, match="seed"):
-            nn.MLP(2, [3], seed=bad)
-    for bad, error in ((-1, ValueError), (1.5, TypeError), (True, TypeError)):
-        with pytest.raises(error, match="seed"):
-            nn.Layer(2, 3, seed=bad)
+    for bad in (-1, 1.5, "x", True):  # one rule for every seed: a SeedError, both TypeError and ValueError
+        for cls, args in ((nn.MLP, (2, [3])), (nn.Layer, (2, 3)), (nn.Neuron, (2,))):
+            with pytest.raises(TypeError, match="seed") as info:
+                cls(*args, seed=bad)
+            assert isinstance(info.value, ValueError)
 
 
 def test_mlp_init_and_its_deprecated_old_name():
