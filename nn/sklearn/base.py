@@ -31,6 +31,7 @@ from __future__ import annotations
 import copy
 import warnings
 from numbers import Integral, Real
+from typing import Any
 
 import numpy as np
 import scipy.optimize
@@ -221,12 +222,12 @@ class BaseMLP(BaseEstimator):
         self._best_coefs = [c.copy() for c in self.coefs_]
         self._best_intercepts = [i.copy() for i in self.intercepts_]
         if self.solver in _STOCHASTIC_SOLVERS:
-            self.loss_curve_ = []
+            self.loss_curve_: list[float] = []
             self._no_improvement_count = 0
-            if self.early_stopping:
-                self.validation_scores_, self.best_validation_score_, self.best_loss_ = [], -np.inf, None
-            else:
-                self.best_loss_, self.validation_scores_, self.best_validation_score_ = np.inf, None, None
+            # scikit-learn's convention: the record that early stopping does not keep is None
+            self.validation_scores_: Any = [] if self.early_stopping else None
+            self.best_validation_score_: Any = -np.inf if self.early_stopping else None
+            self.best_loss_: Any = None if self.early_stopping else np.inf
 
     def _init_coef(self, fan_in: int, fan_out: int) -> tuple[np.ndarray, np.ndarray]:
         """Glorot uniform weights and intercepts of one layer, drawn as scikit-learn draws them."""

@@ -118,7 +118,8 @@ _OLD_ACTIVATIONS = {"linear": "identity", "sigmoid": "logistic"}  # nn's names, 
 
 def _upgrade(params: dict, fitted: dict, cls_name: str) -> dict:
     """A body written by the old nn.estimators (an MLP's config and state) in today's layout."""
-    params["activation"] = _OLD_ACTIVATIONS.get(params.get("activation"), params.get("activation"))
+    activation = params.get("activation")
+    params["activation"] = _OLD_ACTIVATIONS.get(activation, activation) if isinstance(activation, str) else activation
     model = MLP(**fitted["model"]["config"])
     model.load_state_dict(fitted["model"]["state"])
     arrays = weight_matrices(model)
