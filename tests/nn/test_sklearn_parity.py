@@ -112,13 +112,17 @@ def test_initial_weights_equal_sklearn(activation, seed):
     assert_same_fit(ours, theirs)
 
 
-@pytest.mark.parametrize("solver", ["adam", "sgd", "lbfgs"])
-def test_sample_weight_equals_sklearn(solver):
+@pytest.mark.parametrize(
+    "solver, early_stopping", [("adam", False), ("sgd", False), ("lbfgs", False), ("adam", True), ("sgd", True)]
+)
+def test_sample_weight_equals_sklearn(solver, early_stopping):
     X, y = _moons()
     weights = np.random.RandomState(0).uniform(0.1, 3.0, len(X))
     ours, theirs = fit_both("classifier", X, y, sample_weight=weights, hidden_layer_sizes=(5,), solver=solver,
-                            max_iter=10, batch_size=40, random_state=0)  # fmt: skip
+                            max_iter=10, batch_size=40, random_state=0, early_stopping=early_stopping)  # fmt: skip
     assert_same_fit(ours, theirs)
+    if early_stopping:
+        assert_close(ours.validation_scores_, theirs.validation_scores_, "validation_scores_")
 
 
 @pytest.mark.parametrize("solver", ["adam", "lbfgs"])
