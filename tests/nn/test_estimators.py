@@ -535,3 +535,22 @@ def test_pickle_and_deepcopy_keep_predictions(clf3, blobs3):
     for twin in (pickle.loads(pickle.dumps(clf3)), copy.deepcopy(clf3)):
         assert twin.model_ is not clf3.model_
         np.testing.assert_array_equal(twin.predict_proba(X), clf3.predict_proba(X))
+
+
+def test_save_load_round_trip_multilabel_poisson_and_lbfgs(tmp_path):
+    from sklearn.datasets import make_multilabel_classification
+
+    X, Y = make_multilabel_classification(30, n_features=3, n_classes=3, random_state=0)
+    fitted = [
+        MLPClassifier((3,), max_iter=3, random_state=0).fit(X, Y),
+        MLPRegressor(loss="poisson", hidden_layer_sizes=(3,), max_iter=3, random_state=0).fit(X, Y[:, 0] * 2),
+        MLPClassifier((3,), solver="lbfgs", max_iter=3, random_state=0).fit(X, Y[:, 0]),
+    ]
+    for i, est in enumerate(fitted):
+        nn.save(est, tmp_path / f"{i}.json")
+        loaded = nn.load(tmp_path / f"{i}.json")
+        assert loaded.get_params() == est.get_params() and loaded.out_activation_ == est.out_activation_
+        np.testing.assert_array_equal(loaded.predict(X), est.predict(X))
+        assert loaded.n_iter_ == est.n_iter_ and getattr(loaded, "loss_curve_", None) == getattr(
+            est, "loss_curve_", None
+        )
