@@ -62,7 +62,7 @@ class Neuron(Module):
         seed: None, an int or a numpy Generator (an int draws the same weights every time).
         fan_out: the size of the neuron's layer, for "xavier" (Layer passes it).
         scope: the autodiff.Scope its nodes are made in (drawings cluster them); default a new
-            Scope("neuron"). Layer passes Scope("neuron j", parent=its own scope).
+            Scope("neuron"). Layer passes Scope("neuron j", parent=its own scope), counting from 1.
         rng: deprecated old name of ``seed``.
 
     Attributes:
@@ -117,7 +117,7 @@ class Layer(Module):
         activation, init: as for Neuron (all neurons alike).
         seed: None, an int or a numpy Generator (drawn neuron by neuron).
         scope: the layer's autodiff.Scope (default a new Scope("layer")); neuron j gets
-            Scope("neuron j", parent=scope).
+            Scope("neuron j", parent=scope), counting from 1 as the notes do.
         rng: deprecated old name of ``seed``.
 
     Example:
@@ -137,7 +137,9 @@ class Layer(Module):
         self.scope = _check_scope(scope, "layer")
         self._op, self._op_arg = activation_op(self.activation)
         self.neurons = [
-            Neuron(self.nin, self.activation, self.init, rng, fan_out=self.nout, scope=Scope(f"neuron {j}", self.scope))
+            Neuron(
+                self.nin, self.activation, self.init, rng, fan_out=self.nout, scope=Scope(f"neuron {j + 1}", self.scope)
+            )
             for j in range(self.nout)
         ]
 
@@ -215,7 +217,7 @@ class MLP(Module):
                 self.output_activation if i == last else self.activation,
                 init,
                 rng,
-                scope=Scope(f"layer {i}", self.scope),
+                scope=Scope(f"layer {i + 1} ({sizes[i]}→{sizes[i + 1]})", self.scope),  # as the notes count
             )
             for i in range(len(self.nouts))
         ]

@@ -171,9 +171,9 @@ def test_config_rebuilds_the_architecture():
 def test_values_carry_nested_scopes():
     model = nn.MLP(2, [3, 2], seed=0)
     out = model([1.0, 2.0])
-    assert [s.name for s in out[1].scope.path()] == ["MLP", "layer 1", "neuron 1"]
+    assert [s.name for s in out[1].scope.path()] == ["MLP", "layer 2 (3→2)", "neuron 2"]
     hidden = out[0].parents[3]  # linear output: dot(w0, w1, w2, h0, h1, h2, b); h0 = first hidden unit
-    assert [s.name for s in hidden.scope.path()] == ["MLP", "layer 0", "neuron 0"]
+    assert [s.name for s in hidden.scope.path()] == ["MLP", "layer 1 (2→3)", "neuron 1"]
     assert model.layers[0].neurons[2].scope is model.layers[0].neurons[2].scope  # made once, reused
     assert autodiff.current_scope() is None  # and left afterwards
 
@@ -295,9 +295,9 @@ def test_neurons_and_layers_take_their_scope_at_construction():
     scope = autodiff.Scope("mine")
     layer = nn.Layer(2, 2, seed=0, scope=scope)
     assert layer.scope is scope and [n.scope.parent for n in layer.neurons] == [scope, scope]
-    assert [n.scope.name for n in layer.neurons] == ["neuron 0", "neuron 1"]
+    assert [n.scope.name for n in layer.neurons] == ["neuron 1", "neuron 2"]
     out = layer([1.0, 2.0])
-    assert [s.name for s in out[1].scope.path()] == ["mine", "neuron 1"]
+    assert [s.name for s in out[1].scope.path()] == ["mine", "neuron 2"]
     with pytest.raises(TypeError, match="scope"):
         nn.Neuron(2, scope="mine")
 

@@ -219,11 +219,12 @@ def test_nn_parameters_and_scopes():
     out.backward()
     source = viz.draw_graph(out).source
     assert source.count("shape=Mrecord") == model.num_parameters()  # 9 parameters: rounded boxes
-    for name in ("MLP", '"layer 0"', '"layer 1"', '"neuron 0"', '"neuron 1"'):
+    # named as the notes count: layers and neurons from 1, a layer with its sizes
+    for name in ("MLP", '"layer 1 (2→2)"', '"layer 2 (2→1)"', '"neuron 1"', '"neuron 2"'):
         assert f"label={name}" in source
-    # clusters nest: MLP > layer 0 > neuron 0, and a neuron's parameters sit inside its cluster
+    # clusters nest: MLP > layer 1 > neuron 1, and a neuron's parameters sit inside its cluster
     lines = source.splitlines()
-    start = next(k for k, line in enumerate(lines) if 'label="neuron 0"' in line)
+    start = next(k for k, line in enumerate(lines) if 'label="neuron 1"' in line)
     end = next(k for k in range(start, len(lines)) if lines[k].strip() == "}")
     assert sum("shape=Mrecord" in line for line in lines[start:end]) == 3  # w1, w2, b
 
