@@ -118,10 +118,11 @@ def setup(task="test"):
 
 
 def run_tests(pytest_args):
-    """Lint and format first (quick, and they name the line), then pytest with doctests."""
+    """Lint, format and types first (quick, and they name the line), then pytest with doctests."""
     if not pytest_args:
         run(PYTHON, "-m", "ruff", "check", ".", cwd=ROOT)
         run(PYTHON, "-m", "ruff", "format", "--check", ".", cwd=ROOT)
+        run(PYTHON, "-m", "mypy", cwd=ROOT)  # autodiff, nn and viz, as [tool.mypy] in pyproject.toml says
     run(PYTHON, "-m", "pytest", *pytest_args, cwd=ROOT)
 
 

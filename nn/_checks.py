@@ -20,6 +20,7 @@ from __future__ import annotations
 import math
 import numbers
 import warnings
+from typing import Any, Literal, overload
 
 import numpy as np
 
@@ -67,23 +68,28 @@ def is_finite_real(value) -> bool:
         return False
 
 
-def positive_int(name: str, value, *, limit: int | None = None, optional: bool = False) -> int | None:
+@overload
+def positive_int(name: str, value: Any, *, limit: int | None = None, optional: Literal[False] = False) -> int: ...
+
+
+@overload
+def positive_int(name: str, value: Any, *, limit: int | None = None, optional: bool) -> int | None: ...
+
+
+def positive_int(name: str, value: Any, *, limit: int | None = None, optional: bool = False) -> int | None:
     """``value`` as an int >= 1 (and <= ``limit`` if given); ValueError naming ``name`` otherwise.
 
     With ``optional=True``, None is accepted and returned.
     """
     if optional and value is None:
         return None
-    if (
-        not isinstance(value, numbers.Integral)
-        or isinstance(value, bool)
-        or value < 1
-        or (limit is not None and value > limit)
-    ):
-        kind = "None or a positive int" if optional else "a positive int"
-        bound = f" of at most {limit}" if limit is not None else ""
-        raise ValueError(f"{name} must be {kind}{bound}, got {describe(value)}")
-    return int(value)
+    if isinstance(value, numbers.Integral) and not isinstance(value, bool):
+        number = int(value)
+        if number >= 1 and (limit is None or number <= limit):
+            return number
+    kind = "None or a positive int" if optional else "a positive int"
+    bound = f" of at most {limit}" if limit is not None else ""
+    raise ValueError(f"{name} must be {kind}{bound}, got {describe(value)}")
 
 
 def finite_real(name: str, value, *, low=None, high=None, low_open=False, high_open=False) -> float:

@@ -55,7 +55,7 @@ class Module:
         Returns:
             A list such as [("layers.0.neurons.0.w.0", Parameter), ..., ("layers.1.neurons.0.b", ...)].
         """
-        named = []
+        named: list[tuple[str, Parameter]] = []
         stack = [("", self)]  # iterative walk, depth first, children in order
         while stack:
             prefix, module = stack.pop()

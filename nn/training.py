@@ -248,7 +248,7 @@ def fit(
     _check_optimizer(optimizer, params)
     check_targets = getattr(loss_fn, "check_targets", None)
     n_outputs = _n_outputs(model, X[0].tolist()) if check_targets is not None else None
-    if n_outputs is not None:
+    if check_targets is not None and n_outputs is not None:
         try:
             check_targets(y.tolist(), n_outputs)
         except ValueError as error:
