@@ -554,3 +554,15 @@ def test_save_load_round_trip_multilabel_poisson_and_lbfgs(tmp_path):
         assert loaded.n_iter_ == est.n_iter_ and getattr(loaded, "loss_curve_", None) == getattr(
             est, "loss_curve_", None
         )
+
+
+def test_random_state_may_be_a_numpy_generator(blobs2):
+    X, y = blobs2
+    fits = [
+        MLPClassifier(**{**FAST, "random_state": np.random.default_rng(5)}, early_stopping=True).fit(X, y)
+        for _ in range(2)
+    ]
+    for a, b in zip(fits[0].coefs_, fits[1].coefs_, strict=True):
+        np.testing.assert_array_equal(a, b)
+    with pytest.raises(ValueError, match="random_state"):
+        MLPClassifier(random_state="seed").fit(X, y)
