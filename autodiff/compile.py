@@ -24,6 +24,7 @@ way the numbers are right or an error says why, never a silent difference.
 from __future__ import annotations
 
 import math
+import warnings
 from collections.abc import Callable, Sequence
 from operator import attrgetter
 from typing import Any
@@ -132,6 +133,7 @@ class Compiled:
         self.backend = backend
         self.trace: _Trace | None = None
         self._numpy: _NumpyPlan | None = None
+        self._numpy_problem = ""  # why the NumPy replay cannot run this trace, once found
         self._python: _PythonPlan | None = None
 
     # ------------------------------------------------------------ tracing
@@ -170,9 +172,44 @@ class Compiled:
             if self._python is None:
                 self._python = _PythonPlan(self.trace)
             return self._python
-        if self._numpy is None:
-            self._numpy = _NumpyPlan(self.trace)
+        plan = self.numpy_plan()
+        if plan is not None:
+            return plan
+        if self.backend == "numpy":
+            raise TypeError(self._numpy_problem)
+        warnings.warn(f"{self._numpy_problem}; replaying it as straight-line Python instead", RuntimeWarning, 2)
+        self.backend = "python"
+        return self._plan(rows)
+
+    def numpy_plan(self) -> _NumpyPlan | None:
+        """The NumPy replay, once it has shown on the traced row that it gives what the scalar
+        rules give (a rule of define_op written with math.* cannot run on arrays); else None."""
+        assert self.trace is not None
+        if self._numpy is None and not self._numpy_problem:
+            plan = _NumpyPlan(self.trace)
+            self._numpy_problem = self._probe(plan)
+            self._numpy = None if self._numpy_problem else plan
         return self._numpy
+
+    def _probe(self, plan: _NumpyPlan) -> str:
+        """Why ``plan`` cannot replay this trace ("" if it can): the traced row twice, both ways."""
+        assert self.trace is not None
+        row = [x.data for x in self.trace.inputs]
+        python = self._python or _PythonPlan(self.trace)
+        self._python = python
+        seeds = [1.0] * len(self.trace.outputs)
+        acc = [0.0] * len(python.params)
+        outs, inputs = python.replay(*row, [p.data for p in python.params], seeds, acc)
+        python.replay(*row, [p.data for p in python.params], seeds, acc)
+        try:
+            out, param_grads, input_grads = plan.backward(np.array([row, row]), np.ones((2, len(seeds))), self, True)
+        except (TypeError, AttributeError) as error:
+            return f"compile: an op's rule does not run on NumPy arrays ({error})"
+        expected = [outs, outs], acc, [inputs, inputs]
+        for got, want in zip((out, param_grads, input_grads), expected):
+            if not np.allclose(np.asarray(got, dtype=float), np.asarray(want, dtype=float), rtol=1e-9, atol=1e-12):
+                return "compile: an op's rule gives other numbers on NumPy arrays than on floats"
+        return ""
 
     def _check_guards(self, values: Callable[[Any], np.ndarray], X: np.ndarray) -> None:
         """Every comparison made while tracing must come out the same on every row."""
@@ -408,8 +445,12 @@ class _NumpyPlan:
                     except (ArithmeticError, ValueError):
                         owner.scalar_error(X, range(len(X)))  # the scalar engine names the row and the op
                         raise
-                    if store == "V" and np.shape(result) != (_size(indices), len(X)):  # (an op of constants only)
-                        result = np.broadcast_to(result, (_size(indices), len(X)))
+                    if group.wide:  # one n-ary node: a row
+                        result = np.reshape(result, (1, -1) if store == "V" else (1,))
+                    if store == "V" and np.shape(result) != (_size(indices), len(X)):
+                        # a V node reads at least one per-sample row: a smaller result is a rule that
+                        # did not run element by element (a float from math.*)
+                        raise TypeError(f"{group.op.name}: its forward gave shape {np.shape(result)} on arrays")
                 (V if store == "V" else U)[indices] = result
             # Every value is kept, so one look at the stores finds any that is not finite; then the
             # first group that made one is the one to name.
@@ -647,9 +688,12 @@ class _PythonPlan:
     def _guards(self, owner: Compiled, X: np.ndarray) -> None:
         # Comparisons are checked on the whole batch at once, by the NumPy replay.
         if self.trace.guards:
-            if owner._numpy is None:
-                owner._numpy = _NumpyPlan(self.trace)
-            owner._numpy.forward(X, owner)
+            plan = owner.numpy_plan()
+            if plan is None:
+                raise TraceError(
+                    f"compile: the branches on traced Values are checked in NumPy, but: {owner._numpy_problem}"
+                )
+            plan.forward(X, owner)
 
     def backward(self, X: np.ndarray, seeds: np.ndarray, owner: Compiled, want_inputs: bool) -> tuple:
         P = [p.data for p in self.params]

@@ -173,3 +173,29 @@ def test_bad_input_is_refused():
         f([[1.0, 2.0]])
     with pytest.raises(ValueError, match="backend"):
         autodiff.compile(lambda x: x, backend="gpu")
+
+
+def test_a_user_op_whose_rule_cannot_run_on_arrays_is_named_or_replayed_in_python():
+    import math as m
+
+    wave = autodiff.define_op("wave_demo", lambda x: m.sin(x), lambda x, out: m.cos(x), register=False)
+    w = Value(0.5)
+    X = np.linspace(-1.0, 1.0, 40)[:, None]
+    with pytest.raises(TypeError, match="NumPy arrays"):
+        autodiff.compile(lambda x: wave(w * x), n_inputs=1, backend="numpy")(X)
+    f = autodiff.compile(lambda x: wave(w * x), n_inputs=1)  # auto: python, said once
+    with pytest.warns(RuntimeWarning, match="straight-line Python"):
+        out = f(X)
+    assert out.tolist() == [m.sin(0.5 * x) for x in X[:, 0]]
+
+
+def test_a_user_op_written_with_the_ops_functions_runs_on_arrays():
+    from autodiff import ops
+
+    wave = autodiff.define_op("wave_ok", lambda x: ops.sin(x), lambda x, out: ops.cos(x), register=False)
+    w = Value(0.5)
+    X = np.linspace(-1.0, 1.0, 40)[:, None]
+    f = autodiff.compile(lambda x: wave(w * x), n_inputs=1, backend="numpy")
+    np.testing.assert_allclose(f(X), np.sin(0.5 * X[:, 0]), rtol=1e-15)
+    f.backward(X)
+    assert w.grad == pytest.approx(float(np.sum(X[:, 0] * np.cos(0.5 * X[:, 0]))), rel=1e-12)
