@@ -25,7 +25,9 @@ from __future__ import annotations
 
 import math
 import warnings
+from collections import deque
 from collections.abc import Callable, Sequence
+from itertools import repeat
 from operator import attrgetter
 from typing import Any
 
@@ -38,6 +40,7 @@ from .value import Value, watch
 __all__ = ["compile", "Compiled", "TraceError"]
 
 _get_data = attrgetter("data")
+_get_grad = attrgetter("grad")
 # Below this many rows the per-row Python replay is faster than NumPy's per-call overhead.
 AUTO_NUMPY_ROWS = 16
 
@@ -246,9 +249,11 @@ class Compiled:
         assert self.trace is not None
         seeds = self._seeds(grad, len(X))
         out, param_grads, _ = self._plan(len(X)).backward(X, seeds, self, want_inputs=False)
-        # Applied only once the whole batch succeeded: a failure changes no .grad.
-        for p, g in zip(self._params(), param_grads):
-            p.grad += g
+        # Applied only once the whole batch succeeded: a failure changes no .grad. (Read, added and
+        # written back by C-level loops: the same float additions as p.grad += g, one per parameter.)
+        params = self._params()
+        totals = np.fromiter(map(_get_grad, params), float, len(params)) + np.asarray(param_grads, dtype=float)
+        deque(map(setattr, params, repeat("grad"), totals.tolist()), maxlen=0)
         return self._shape(out)
 
     def input_grads(self, X: Any) -> np.ndarray:
