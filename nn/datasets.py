@@ -43,6 +43,8 @@ import numbers
 
 import numpy as np
 
+from ._checks import SeedError
+
 __all__ = [
     "xor",
     "make_blobs",
@@ -80,9 +82,9 @@ def _rng(random_state):
         return np.random.default_rng(random_state.randint(2**31 - 1))
     if isinstance(random_state, numbers.Integral) and not isinstance(random_state, bool):
         if random_state < 0:
-            raise ValueError(f"random_state must be a non-negative int seed, got {random_state}")
+            raise SeedError(f"random_state must be a non-negative int seed, got {random_state}")
         return np.random.default_rng(int(random_state))
-    raise ValueError(
+    raise SeedError(
         f"random_state must be None, an int, a np.random.Generator or a np.random.RandomState, got {random_state!r}"
     )
 
@@ -106,9 +108,9 @@ def _random_state(random_state):
         return random_state
     if isinstance(random_state, numbers.Integral) and not isinstance(random_state, bool):
         if not 0 <= random_state < 2**32:
-            raise ValueError(f"random_state must be an int in [0, 2**32), got {random_state}")
+            raise SeedError(f"random_state must be an int in [0, 2**32), got {random_state}")
         return np.random.RandomState(int(random_state))
-    raise ValueError(
+    raise SeedError(
         f"random_state must be None, an int, a np.random.Generator or a np.random.RandomState, got {random_state!r}"
     )
 

@@ -624,3 +624,14 @@ def test_datasets_work_without_sklearn():
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
+
+
+@pytest.mark.parametrize("make", [make_blobs, make_moons, make_sine])
+def test_bad_random_state_is_nns_seed_error(make):
+    from nn._checks import SeedError
+
+    for bad in ("seed", 1.5, -1):
+        with pytest.raises(SeedError, match="random_state"):
+            make(10, random_state=bad)
+    with pytest.raises(TypeError):  # as numpy raises for the wrong kind
+        make(10, random_state="seed")
