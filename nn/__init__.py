@@ -10,6 +10,10 @@ Example:
     3
 """
 
+from __future__ import annotations
+
+from typing import Any
+
 from . import activations, datasets, init, losses, optim
 from . import sklearn as _estimators  # registers the estimators' save/load kinds; scikit-learn loads on first use
 from ._checks import MAX_PARAMETERS
@@ -52,7 +56,7 @@ __all__ = [
 ]
 
 
-def __getattr__(name):
+def __getattr__(name: str) -> Any:
     # nn.MLPClassifier / nn.MLPRegressor need scikit-learn: imported on first use (ImportError naming the extra)
     if name in ("MLPClassifier", "MLPRegressor"):
         return getattr(_estimators, name)

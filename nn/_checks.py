@@ -50,7 +50,7 @@ class SeedError(TypeError, ValueError):
     """
 
 
-def describe(value) -> str:
+def describe(value: Any) -> str:
     """A short repr for messages: a huge int as its digit count, anything else cut at 80 characters."""
     if isinstance(value, numbers.Integral) and not isinstance(value, bool) and abs(int(value)) >= 10**20:
         return f"a {len(str(abs(int(value))))}-digit int"
@@ -58,7 +58,7 @@ def describe(value) -> str:
     return text if len(text) <= 80 else text[:77] + "..."
 
 
-def is_finite_real(value) -> bool:
+def is_finite_real(value: Any) -> bool:
     """True for an int, float or numpy real that is a finite float (not bool, not a huge int)."""
     if not isinstance(value, numbers.Real) or isinstance(value, bool):
         return False
@@ -92,7 +92,15 @@ def positive_int(name: str, value: Any, *, limit: int | None = None, optional: b
     raise ValueError(f"{name} must be {kind}{bound}, got {describe(value)}")
 
 
-def finite_real(name: str, value, *, low=None, high=None, low_open=False, high_open=False) -> float:
+def finite_real(
+    name: str,
+    value: Any,
+    *,
+    low: float | None = None,
+    high: float | None = None,
+    low_open: bool = False,
+    high_open: bool = False,
+) -> float:
     """``value`` as a finite float, optionally within bounds; ValueError naming ``name`` otherwise.
 
     Args:
@@ -112,7 +120,7 @@ def finite_real(name: str, value, *, low=None, high=None, low_open=False, high_o
     return number
 
 
-def as_generator(name: str, value) -> np.random.Generator:
+def as_generator(name: str, value: Any) -> np.random.Generator:
     """None (fresh randomness), an int >= 0 or a numpy Generator -> a Generator.
 
     One rule for every ``seed`` (and ``random_state``) in nn: an int gives the same draws on
@@ -125,7 +133,7 @@ def as_generator(name: str, value) -> np.random.Generator:
     return value if isinstance(value, np.random.Generator) else np.random.default_rng(value)
 
 
-def check_seed(name: str, value):
+def check_seed(name: str, value: Any) -> int | np.random.Generator | None:
     """``value`` if it is None, an int >= 0 (returned as int) or a numpy Generator; see ``as_generator``."""
     if value is None or isinstance(value, np.random.Generator):
         return value
@@ -138,13 +146,13 @@ def check_seed(name: str, value):
     )
 
 
-def seed_for_config(name: str, value) -> int | None:
+def seed_for_config(name: str, value: Any) -> int | None:
     """A seed as a config (JSON) stores it: the int, or None for None or a Generator (not storable)."""
     value = check_seed(name, value)
     return value if isinstance(value, int) else None
 
 
-def renamed(old: str, new: str, old_value, new_value, who: str) -> tuple:
+def renamed(old: str, new: str, old_value: Any, new_value: Any, who: str) -> tuple[Any, str]:
     """Resolve a renamed keyword: (value, the name it came by), warning when it came by the old name.
 
     Returns:

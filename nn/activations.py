@@ -16,6 +16,9 @@ Example:
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 import numpy as np
 
 from autodiff import Value
@@ -45,15 +48,15 @@ ACTIVATION_OPS = {
 }
 
 
-def _linear(z):
+def _linear(z: Value) -> Value:
     return z
 
 
-def _leaky_relu(z):
+def _leaky_relu(z: Value) -> Value:
     return z.leaky_relu(LEAKY_SLOPE)
 
 
-ACTIVATIONS = {
+ACTIVATIONS: dict[str, Callable[[Value], Value]] = {
     "linear": _linear,
     "relu": Value.relu,
     "leaky_relu": _leaky_relu,
@@ -64,12 +67,12 @@ ACTIVATIONS = {
 
 
 # ---------------------------------------------------------------- NumPy twins (same formulas as the engine's ops)
-def _np_sigmoid(z):
+def _np_sigmoid(z: np.ndarray) -> np.ndarray:
     e = np.exp(-np.abs(z))  # <= 1: never overflows
     return np.where(z >= 0, 1.0 / (1.0 + e), e / (1.0 + e))
 
 
-NUMPY_ACTIVATIONS = {
+NUMPY_ACTIVATIONS: dict[str, Callable[[np.ndarray], np.ndarray]] = {
     "linear": lambda z: z,
     "relu": lambda z: np.where(z > 0, z, 0.0),
     "leaky_relu": lambda z: np.where(z > 0, z, LEAKY_SLOPE * z),
@@ -79,14 +82,14 @@ NUMPY_ACTIVATIONS = {
 }
 
 
-def check_activation(name) -> str:
+def check_activation(name: Any) -> str:
     """Return ``name`` if it names an activation, else raise ValueError listing the valid ones."""
     if not isinstance(name, str) or name not in ACTIVATIONS:
         raise ValueError(f"unknown activation {name!r}; valid activations: {', '.join(ACTIVATIONS)}")
     return name
 
 
-def activation_op(name: str) -> tuple:
+def activation_op(name: str) -> tuple[str | None, float | None]:
     """The engine op of the activation ``name``: (op name or None for linear, op argument or None).
 
     Example:
@@ -97,7 +100,7 @@ def activation_op(name: str) -> tuple:
     return ACTIVATION_OPS[check_activation(name)]
 
 
-def get_activation(name: str):
+def get_activation(name: str) -> Callable[[Value], Value]:
     """The activation ``name`` as a function Value -> Value.
 
     Args:
@@ -110,6 +113,6 @@ def get_activation(name: str):
     return ACTIVATIONS[check_activation(name)]
 
 
-def get_numpy_activation(name: str):
+def get_numpy_activation(name: str) -> Callable[[np.ndarray], np.ndarray]:
     """The activation ``name`` as a function on NumPy arrays (elementwise)."""
     return NUMPY_ACTIVATIONS[check_activation(name)]

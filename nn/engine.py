@@ -45,7 +45,7 @@ class CompiledLoss:
         y: all the targets fit will see (to choose how they enter, and trace each class).
     """
 
-    def __init__(self, model: Any, loss_fn: Callable[..., Value], n_features: int, y: Any):
+    def __init__(self, model: Any, loss_fn: Callable[..., Value], n_features: int, y: Any) -> None:
         self.model = model
         self.loss_fn = loss_fn
         self.n_features = n_features

@@ -14,6 +14,9 @@ Example:
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import Any
+
 import numpy as np
 
 from .activations import get_numpy_activation
@@ -22,7 +25,7 @@ from .layers import MLP, Layer, Neuron
 __all__ = ["predict_numpy", "weight_matrices", "layer_arrays"]
 
 
-def _dense_layers(model) -> list:
+def _dense_layers(model: MLP | Layer | Neuron) -> list[tuple[list[Neuron], str]]:
     """The model as a list of (neurons, activation): one entry per layer."""
     if isinstance(model, MLP):
         return [(layer.neurons, layer.activation) for layer in model.layers]
@@ -33,13 +36,13 @@ def _dense_layers(model) -> list:
     raise TypeError(f"predict_numpy supports MLP, Layer and Neuron, got {type(model).__name__}")
 
 
-def _arrays(neurons) -> tuple[np.ndarray, np.ndarray]:
+def _arrays(neurons: Sequence[Neuron]) -> tuple[np.ndarray, np.ndarray]:
     W = np.array([[w.data for w in n.w] for n in neurons], dtype=float)
     b = np.array([n.b.data for n in neurons], dtype=float)
     return W, b
 
 
-def weight_matrices(model) -> list[tuple[np.ndarray, np.ndarray]]:
+def weight_matrices(model: MLP | Layer | Neuron) -> list[tuple[np.ndarray, np.ndarray]]:
     """The current weights of an MLP, Layer or Neuron as arrays, one (W, b) pair per layer.
 
     The one place weights are read out as matrices (predict_numpy, the estimators' coefs_
@@ -60,12 +63,12 @@ def weight_matrices(model) -> list[tuple[np.ndarray, np.ndarray]]:
     return [_arrays(neurons) for neurons, _ in _dense_layers(model)]
 
 
-def layer_arrays(layer) -> tuple[np.ndarray, np.ndarray]:
+def layer_arrays(layer: Layer) -> tuple[np.ndarray, np.ndarray]:
     """A Layer's weights as (W, b): W of shape (nout, nin), b of shape (nout,) (see ``weight_matrices``)."""
     return weight_matrices(layer)[0]
 
 
-def _as_matrix(X, nin) -> np.ndarray:
+def _as_matrix(X: Any, nin: int) -> np.ndarray:
     X = np.asarray(X, dtype=float)
     if X.ndim == 1:
         X = X.reshape(1, -1)
@@ -78,7 +81,7 @@ def _as_matrix(X, nin) -> np.ndarray:
     return X
 
 
-def predict_numpy(model, X) -> np.ndarray:
+def predict_numpy(model: MLP | Layer | Neuron, X: Any) -> np.ndarray:
     """The model's outputs for every row of X, computed with NumPy.
 
     Refuses what the scalar forward refuses: a non-finite input (ValueError) and a layer

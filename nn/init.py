@@ -22,6 +22,7 @@ Example:
 from __future__ import annotations
 
 import math
+from typing import Any
 
 import numpy as np
 
@@ -37,19 +38,19 @@ def default_init(activation: str) -> str:
     return "he" if activation in ("relu", "leaky_relu") else "xavier"
 
 
-def check_init(init) -> str:
+def check_init(init: Any) -> str:
     """Return ``init`` if it names an initializer, else raise ValueError listing the valid ones."""
     if not isinstance(init, str) or init not in INITS:
         raise ValueError(f"unknown init {init!r}; valid inits: {', '.join(INITS)} (or None for the default)")
     return init
 
 
-def make_rng(rng) -> np.random.Generator:
+def make_rng(rng: Any) -> np.random.Generator:
     """None (fresh randomness), an int seed or a Generator -> a Generator (``nn._checks.as_generator``)."""
     return as_generator("rng", rng)
 
 
-def draw(init: str, fan_in: int, fan_out: int, rng: np.random.Generator) -> tuple[list, float]:
+def draw(init: str, fan_in: int, fan_out: int, rng: np.random.Generator) -> tuple[list[float], float]:
     """Weights (a list of fan_in floats) and a bias (a float) for one neuron.
 
     Args:

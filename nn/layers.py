@@ -16,6 +16,10 @@ Example:
 from __future__ import annotations
 
 import warnings
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
 
 import autodiff
 from autodiff import Scope, Value
@@ -28,18 +32,18 @@ from .module import Module, Parameter
 __all__ = ["Neuron", "Layer", "MLP", "MAX_PARAMETERS"]
 
 
-def _resolve_init(init, activation) -> str:
+def _resolve_init(init: str | None, activation: str) -> str:
     return default_init(activation) if init is None else check_init(init)
 
 
-def _check_total(who, count) -> None:
+def _check_total(who: str, count: int) -> None:
     if count > MAX_PARAMETERS:
         raise ValueError(
             f"{who} would have {count} parameters, above the limit of {MAX_PARAMETERS} (nn.MAX_PARAMETERS)"
         )
 
 
-def _check_scope(scope, default_name) -> Scope:
+def _check_scope(scope: Any, default_name: str) -> Scope:
     if scope is None:
         return Scope(default_name)
     if not isinstance(scope, Scope):
@@ -47,7 +51,7 @@ def _check_scope(scope, default_name) -> Scope:
     return scope
 
 
-def _wrong_length(x, nin, who) -> ValueError:
+def _wrong_length(x: Any, nin: int, who: str) -> ValueError:
     got = len(x) if hasattr(x, "__len__") else type(x).__name__
     return ValueError(f"{who} expects an input of length {nin}, got length {got}")
 
@@ -76,7 +80,17 @@ class Neuron(Module):
         24.0
     """
 
-    def __init__(self, nin, activation="relu", init=None, seed=None, *, fan_out=1, scope=None, rng=None):
+    def __init__(
+        self,
+        nin: int,
+        activation: str = "relu",
+        init: str | None = None,
+        seed: int | np.random.Generator | None = None,
+        *,
+        fan_out: int = 1,
+        scope: Scope | None = None,
+        rng: int | np.random.Generator | None = None,
+    ) -> None:
         seed, seed_name = renamed("rng", "seed", rng, seed, "Neuron")
         self.nin = positive_int("nin", nin, limit=MAX_PARAMETERS - 1)
         self.activation = check_activation(activation)
@@ -88,7 +102,7 @@ class Neuron(Module):
         self.scope = _check_scope(scope, "neuron")
         self._op, self._op_arg = activation_op(self.activation)  # the engine op dots applies (None: linear)
 
-    def __call__(self, x) -> Value:
+    def __call__(self, x: Sequence[Value | float]) -> Value:
         if len(x) != self.nin:
             raise _wrong_length(x, self.nin, repr(self))
         # act(w . x + b) inside the neuron's scope: a Layer of one row (see Layer.__call__)
@@ -96,16 +110,16 @@ class Neuron(Module):
             [self.w], x, [self.b], activation=self._op, activation_arg=self._op_arg, scopes=[self.scope]
         )[0]
 
-    def _own_parameters(self):
+    def _own_parameters(self) -> list[tuple[str, Parameter]]:
         return [*((f"w.{i}", w) for i, w in enumerate(self.w)), ("b", self.b)]
 
-    def parameters(self) -> list:
+    def parameters(self) -> list[Parameter]:
         return [*self.w, self.b]
 
-    def config(self) -> dict:
+    def config(self) -> dict[str, Any]:
         return {"nin": self.nin, "activation": self.activation, "init": self.init}
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         return f"Neuron({self.nin}, activation={self.activation!r})"
 
 
@@ -126,7 +140,17 @@ class Layer(Module):
         2
     """
 
-    def __init__(self, nin, nout, activation="relu", init=None, seed=None, *, scope=None, rng=None):
+    def __init__(
+        self,
+        nin: int,
+        nout: int,
+        activation: str = "relu",
+        init: str | None = None,
+        seed: int | np.random.Generator | None = None,
+        *,
+        scope: Scope | None = None,
+        rng: int | np.random.Generator | None = None,
+    ) -> None:
         seed, seed_name = renamed("rng", "seed", rng, seed, "Layer")
         self.nin = positive_int("nin", nin, limit=MAX_PARAMETERS)
         self.nout = positive_int("nout", nout, limit=MAX_PARAMETERS)
@@ -143,7 +167,7 @@ class Layer(Module):
             for j in range(self.nout)
         ]
 
-    def __call__(self, x) -> list:
+    def __call__(self, x: Sequence[Value | float]) -> list[Value]:
         if len(x) != self.nin:
             raise _wrong_length(x, self.nin, repr(self))
         # Each neuron's activation(w . x + b), in the neuron's scope; autodiff.dots reads x once for all.
@@ -157,20 +181,20 @@ class Layer(Module):
             scopes=[n.scope for n in neurons],
         )
 
-    def _children(self):
+    def _children(self) -> list[tuple[str, Module]]:
         return [(f"neurons.{j}", n) for j, n in enumerate(self.neurons)]
 
-    def parameters(self) -> list:
-        params = []
+    def parameters(self) -> list[Parameter]:
+        params: list[Parameter] = []
         for n in self.neurons:  # (called every step by zero_grad: no list per neuron)
             params += n.w
             params.append(n.b)
         return params
 
-    def config(self) -> dict:
+    def config(self) -> dict[str, Any]:
         return {"nin": self.nin, "nout": self.nout, "activation": self.activation, "init": self.init}
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         return f"Layer({self.nin} -> {self.nout}, activation={self.activation!r})"
 
 
@@ -194,7 +218,15 @@ class MLP(Module):
         True
     """
 
-    def __init__(self, nin, nouts, activation="relu", output_activation="linear", init=None, seed=None):
+    def __init__(
+        self,
+        nin: int,
+        nouts: Sequence[int],
+        activation: str = "relu",
+        output_activation: str = "linear",
+        init: str | None = None,
+        seed: int | np.random.Generator | None = None,
+    ) -> None:
         self.nin = positive_int("nin", nin, limit=MAX_PARAMETERS)
         if isinstance(nouts, (str, bytes)) or not hasattr(nouts, "__iter__"):
             raise ValueError(f"nouts must be a list of layer sizes, got {describe(nouts)}")
@@ -223,26 +255,26 @@ class MLP(Module):
         ]
 
     @property
-    def init_name(self):
+    def init_name(self) -> str | None:
         """Deprecated: use ``init``."""
         warnings.warn("MLP.init_name is deprecated; use MLP.init", DeprecationWarning, stacklevel=2)
         return self.init
 
-    def __call__(self, x) -> list:
+    def __call__(self, x: Sequence[Value | float]) -> list[Value]:
         for layer in self.layers:
             x = layer(x)
-        return x
+        return x  # type: ignore[return-value]  # a list of Values: nouts is never empty, so a layer ran
 
-    def _children(self):
+    def _children(self) -> list[tuple[str, Module]]:
         return [(f"layers.{i}", layer) for i, layer in enumerate(self.layers)]
 
-    def parameters(self) -> list:
-        params = []
+    def parameters(self) -> list[Parameter]:
+        params: list[Parameter] = []
         for layer in self.layers:
             params += layer.parameters()
         return params
 
-    def config(self) -> dict:
+    def config(self) -> dict[str, Any]:
         return {
             "nin": self.nin,
             "nouts": list(self.nouts),
@@ -252,7 +284,7 @@ class MLP(Module):
             "seed": self.seed,
         }
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         return (
             f"MLP({self.nin} -> {self.nouts}, activation={self.activation!r}, "
             f"output_activation={self.output_activation!r}, {self.num_parameters()} parameters)"

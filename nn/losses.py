@@ -34,6 +34,8 @@ from __future__ import annotations
 
 import math
 import numbers
+from collections.abc import Callable, Iterable
+from typing import Any
 
 import numpy as np
 
@@ -57,18 +59,18 @@ __all__ = [
 
 
 # ---------------------------------------------------------------- shapes
-def _is_seq(x) -> bool:
+def _is_seq(x: Any) -> bool:
     if isinstance(x, (list, tuple)):
         return True
     return isinstance(x, np.ndarray) and x.ndim >= 1
 
 
-def _is_number(x) -> bool:
+def _is_number(x: Any) -> bool:
     kind = type(x)
     return kind is float or kind is int or (isinstance(x, numbers.Real) and kind is not bool)
 
 
-def _as_batch(outputs, name) -> tuple[list, bool]:
+def _as_batch(outputs: Any, name: str) -> tuple[list[list[Any]], bool]:
     """(list of samples, each a list of Values/numbers; True if ``outputs`` was a batch)."""
     if isinstance(outputs, Value):
         return [[outputs]], False
@@ -89,7 +91,7 @@ def _as_batch(outputs, name) -> tuple[list, bool]:
     return [list(outputs)], False
 
 
-def _target_number(t, name, where):
+def _target_number(t: Any, name: str, where: str) -> Value | float:
     """A target as a float; a Value target stays a Value (a traced input: nn.engine compiles the
     loss with the targets as inputs, and o - t gives the same number either way)."""
     number = t.data if isinstance(t, Value) else t
@@ -98,7 +100,7 @@ def _target_number(t, name, where):
     return t if isinstance(t, Value) else float(t)
 
 
-def _per_sample(targets, samples, batched, name, what="outputs") -> list:
+def _per_sample(targets: Any, samples: list[list[Any]], batched: bool, name: str, what: str = "outputs") -> list[Any]:
     """One target per sample: the batch's list (checked against the sample count) or [targets]."""
     if not batched:
         return [targets]
@@ -108,10 +110,10 @@ def _per_sample(targets, samples, batched, name, what="outputs") -> list:
     return list(targets)
 
 
-def _targets(targets, samples, batched, name) -> list:
+def _targets(targets: Any, samples: list[list[Any]], batched: bool, name: str) -> list[list[Value | float]]:
     """Targets as one list of floats per sample, each as long as that sample's outputs."""
     rows = _per_sample(targets, samples, batched, name)
-    result = []
+    result: list[list[Value | float]] = []
     for i, (row, out) in enumerate(zip(rows, samples)):
         row = list(row) if _is_seq(row) else [row]
         if len(row) != len(out):
@@ -120,18 +122,18 @@ def _targets(targets, samples, batched, name) -> list:
     return result
 
 
-def _pairs(outputs, targets, name):
+def _pairs(outputs: Any, targets: Any, name: str) -> tuple[list[list[Any]], list[list[Value | float]]]:
     samples, batched = _as_batch(outputs, name)
     return samples, _targets(targets, samples, batched, name)
 
 
-def _mean(terms, count) -> Value:
+def _mean(terms: list[Value], count: int) -> Value:
     total = autodiff.sum(terms)
     return total if count == 1 else total / count
 
 
 # ---------------------------------------------------------------- regression
-def mse(outputs, targets) -> Value:
+def mse(outputs: Any, targets: Any) -> Value:
     """Mean squared error over all components (like np.mean).
 
     Args:
@@ -149,7 +151,7 @@ def mse(outputs, targets) -> Value:
     return _mean(terms, len(terms))
 
 
-def mae(outputs, targets) -> Value:
+def mae(outputs: Any, targets: Any) -> Value:
     """Mean absolute error over all components (like np.mean(np.abs(...))).
 
     Example:
@@ -163,14 +165,14 @@ def mae(outputs, targets) -> Value:
 
 
 # ---------------------------------------------------------------- binary classification
-def _check_probability_targets(rows, name):
+def _check_probability_targets(rows: list[list[Value | float]], name: str) -> None:
     for i, row in enumerate(rows):
         for t in row:
             if not 0.0 <= t <= 1.0:
                 raise ValueError(f"{name}: targets must be in [0, 1], got {t!r} in sample {i}")
 
 
-def binary_cross_entropy(probabilities, targets, eps=1e-12) -> Value:
+def binary_cross_entropy(probabilities: Any, targets: Any, eps: float = 1e-12) -> Value:
     """-[t log p + (1-t) log(1-p)], mean over components; p clipped to [eps, 1-eps].
 
     A clipped p is a constant (zero gradient), as with np.clip.
@@ -209,7 +211,7 @@ def binary_cross_entropy(probabilities, targets, eps=1e-12) -> Value:
     return _mean(terms, len(terms))
 
 
-def binary_cross_entropy_with_logits(logits, targets) -> Value:
+def binary_cross_entropy_with_logits(logits: Any, targets: Any) -> Value:
     """Binary cross-entropy on raw scores z: softplus(z) - t*z, stable for any z.
 
     Example:
@@ -228,7 +230,7 @@ def binary_cross_entropy_with_logits(logits, targets) -> Value:
 
 
 # ---------------------------------------------------------------- multi-class
-def _class_index(t, n_classes, name, i):
+def _class_index(t: Any, n_classes: int, name: str, i: int) -> int:
     if isinstance(t, numbers.Integral) and not isinstance(t, bool):
         k = int(t)
     elif _is_number(t) and float(t).is_integer():
@@ -240,7 +242,7 @@ def _class_index(t, n_classes, name, i):
     return k
 
 
-def _class_target(t, n_classes, name, i):
+def _class_target(t: Any, n_classes: int, name: str, i: int) -> int | list[Value | float]:
     """A cross-entropy target: a class index (int) or a list of probabilities (checked)."""
     if _is_seq(t):
         probs = [_target_number(p, name, f"{i}.{j}") for j, p in enumerate(t)]
@@ -252,7 +254,7 @@ def _class_target(t, n_classes, name, i):
     return _class_index(t, n_classes, name, i)
 
 
-def cross_entropy(logits, target) -> Value:
+def cross_entropy(logits: Any, target: Any) -> Value:
     """Softmax cross-entropy, batch mean: logsumexp(z) - z_k for a class index k.
 
     Args:
@@ -280,14 +282,14 @@ def cross_entropy(logits, target) -> Value:
     return _mean(terms, len(terms))
 
 
-def _check_labels(rows):
+def _check_labels(rows: list[list[Value | float]]) -> None:
     for i, row in enumerate(rows):
         for y in row:
             if y not in (-1.0, 1.0):
                 raise ValueError(f"hinge: labels must be -1 or +1, got {y!r} in sample {i}")
 
 
-def hinge(scores, labels) -> Value:
+def hinge(scores: Any, labels: Any) -> Value:
     """Max-margin loss: mean of relu(1 - y*s) over components, labels -1 or +1 (micrograd's moons loss).
 
     Example:
@@ -305,7 +307,7 @@ def hinge(scores, labels) -> Value:
     return _mean(terms, len(terms))
 
 
-def l2(params) -> Value:
+def l2(params: Iterable[Value]) -> Value:
     """Sum of squares of ``params`` as ONE node (dot(p, p)); multiply by your alpha.
 
     Example:
@@ -322,14 +324,14 @@ def l2(params) -> Value:
 
 
 # ---------------------------------------------------------------- what each loss declares
-def _argmax_accuracy(outputs, targets) -> float:
+def _argmax_accuracy(outputs: Any, targets: Any) -> float:
     outputs, targets = np.asarray(outputs, dtype=float), np.asarray(targets, dtype=float)
     truth = targets.argmax(axis=1) if targets.ndim == 2 else targets
     return float(np.mean(outputs.argmax(axis=1) == truth))
 
 
-def _threshold_accuracy(threshold, negative):
-    def accuracy(outputs, targets) -> float:
+def _threshold_accuracy(threshold: float, negative: float) -> Callable[[Any, Any], float]:
+    def accuracy(outputs: Any, targets: Any) -> float:
         outputs = np.asarray(outputs, dtype=float)
         targets = np.asarray(targets, dtype=float).reshape(outputs.shape)
         predicted = np.where(outputs > threshold, 1.0, negative)
@@ -338,14 +340,16 @@ def _threshold_accuracy(threshold, negative):
     return accuracy
 
 
-def _placeholders(targets, n_outputs, name) -> tuple:
+def _placeholders(targets: Any, n_outputs: int, name: str) -> tuple[list[list[float]], bool]:
     if not _is_seq(targets) or len(targets) == 0:
         raise ValueError(f"{name}: targets must be a non-empty list, got {type(targets).__name__}")
     return [[0.0] * n_outputs] * len(targets), True
 
 
-def _check_numeric_targets(name, extra=None):
-    def check_targets(targets, n_outputs) -> None:
+def _check_numeric_targets(
+    name: str, extra: Callable[[list[list[Value | float]]], None] | None = None
+) -> Callable[[Any, int], None]:
+    def check_targets(targets: Any, n_outputs: int) -> None:
         samples, batched = _placeholders(targets, n_outputs, name)
         rows = _targets(targets, samples, batched, name)
         if extra is not None:
@@ -354,13 +358,17 @@ def _check_numeric_targets(name, extra=None):
     return check_targets
 
 
-def _check_class_targets(targets, n_outputs) -> None:
+def _check_class_targets(targets: Any, n_outputs: int) -> None:
     _placeholders(targets, n_outputs, "cross_entropy")
     for i, t in enumerate(targets):
         _class_target(t, n_outputs, "cross_entropy", i)
 
 
-def declare(loss, accuracy=None, check_targets=None):
+def declare(
+    loss: Any,
+    accuracy: Callable[[Any, Any], float] | None = None,
+    check_targets: Callable[[Any, int], None] | None = None,
+) -> Any:
     """Attach what ``fit`` needs to know about a loss: its accuracy rule and its target check.
 
     Args:
@@ -401,7 +409,7 @@ declare(cross_entropy, _argmax_accuracy, _check_class_targets)
 declare(hinge, _threshold_accuracy(0.0, -1.0), _check_numeric_targets("hinge", _check_labels))
 
 
-LOSSES = {
+LOSSES: dict[str, Callable[..., Value]] = {
     "mse": mse,
     "mae": mae,
     "binary_cross_entropy": binary_cross_entropy,
@@ -412,7 +420,7 @@ LOSSES = {
 }
 
 
-def get_loss(loss):
+def get_loss(loss: str | Callable[..., Value]) -> Callable[..., Value]:
     """A loss function from a name in LOSSES or a callable (returned as is)."""
     if callable(loss):
         return loss

@@ -15,6 +15,8 @@ Example:
 
 from __future__ import annotations
 
+from typing import Any
+
 from autodiff import Value
 
 from ._checks import describe, is_finite_real
@@ -43,13 +45,13 @@ class Module:
     ``__call__``.
     """
 
-    def _own_parameters(self) -> list:
+    def _own_parameters(self) -> list[tuple[str, Parameter]]:
         return []
 
-    def _children(self) -> list:
+    def _children(self) -> list[tuple[str, Module]]:
         return []
 
-    def named_parameters(self) -> list:
+    def named_parameters(self) -> list[tuple[str, Parameter]]:
         """(dotted name, Parameter) pairs in a stable order: own parameters, then each child's.
 
         Returns:
@@ -63,7 +65,7 @@ class Module:
             stack.extend((f"{prefix}{name}.", child) for name, child in reversed(module._children()))
         return named
 
-    def parameters(self) -> list:
+    def parameters(self) -> list[Parameter]:
         """All Parameters, in the order of ``named_parameters()``."""
         return [p for _, p in self.named_parameters()]
 
@@ -76,7 +78,7 @@ class Module:
         """How many scalar Parameters the module has."""
         return len(self.parameters())
 
-    def state_dict(self) -> dict:
+    def state_dict(self) -> dict[str, float]:
         """{dotted name: float} for every Parameter, in order.
 
         Example:
@@ -86,7 +88,7 @@ class Module:
         """
         return {name: p.data for name, p in self.named_parameters()}
 
-    def load_state_dict(self, state) -> None:
+    def load_state_dict(self, state: Any) -> None:
         """Set every Parameter from ``state`` ({name: number}), all or nothing.
 
         Everything is validated before anything is assigned, so on any error
@@ -120,14 +122,14 @@ class Module:
         for name, p in named:
             p.data = float(state[name])
 
-    def config(self) -> dict:
+    def config(self) -> dict[str, Any]:
         """The constructor arguments, as a JSON-able dict: ``type(m)(**m.config())`` rebuilds the architecture."""
         raise NotImplementedError(f"{type(self).__name__} must implement config()")
 
-    def __call__(self, x):
+    def __call__(self, x: Any) -> Any:
         raise NotImplementedError(f"{type(self).__name__} must implement __call__")
 
 
-def _short_list(items, limit=5) -> str:
+def _short_list(items: list[str], limit: int = 5) -> str:
     shown = ", ".join(items[:limit])
     return f"[{shown}{', ...' if len(items) > limit else ''}] ({len(items)})" if len(items) > limit else f"[{shown}]"

@@ -17,6 +17,8 @@ Example (micrograd's moons loop):
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable
+from typing import Any
 
 from autodiff import Value
 
@@ -25,14 +27,14 @@ from ._checks import describe, finite_real, positive_int
 __all__ = ["Optimizer", "SGD", "Adam", "StepLR", "LinearLR"]
 
 
-def _check_lr(lr) -> float:
+def _check_lr(lr: Any) -> float:
     lr = finite_real("lr", lr)
     if lr <= 0:
         raise ValueError(f"lr must be > 0, got {describe(lr)}")
     return lr
 
 
-def _assign(params, new) -> None:
+def _assign(params: list[Value], new: list[float]) -> None:
     """Set every ``p.data`` to ``new``: an interrupt midway finishes the assignment, then propagates.
 
     (Finishing instead of restoring needs no copy of the old values: the step stays as cheap as
@@ -50,11 +52,11 @@ def _assign(params, new) -> None:
 class Optimizer:
     """Base class: holds the parameters and the learning rate ``lr`` (a settable attribute)."""
 
-    def __init__(self, params, lr, weight_decay=0.0):
+    def __init__(self, params: Iterable[Value], lr: float, weight_decay: float = 0.0) -> None:
         self.params = list(params)
         if not self.params:
             raise ValueError("the optimizer got an empty parameter list")
-        seen = {}
+        seen: dict[int, int] = {}
         for i, p in enumerate(self.params):
             if not isinstance(p, Value):
                 raise ValueError(f"params must be Values, got {type(p).__name__} at position {i}")
@@ -70,7 +72,7 @@ class Optimizer:
         return self._lr
 
     @lr.setter
-    def lr(self, value):
+    def lr(self, value: float) -> None:
         self._lr = _check_lr(value)
 
     def zero_grad(self) -> None:
@@ -100,7 +102,14 @@ class SGD(Optimizer):
         0.8
     """
 
-    def __init__(self, params, lr, momentum=0.0, nesterov=False, weight_decay=0.0):
+    def __init__(
+        self,
+        params: Iterable[Value],
+        lr: float,
+        momentum: float = 0.0,
+        nesterov: bool = False,
+        weight_decay: float = 0.0,
+    ) -> None:
         super().__init__(params, lr, weight_decay)
         self.momentum = finite_real("momentum", momentum)
         if not 0.0 <= self.momentum < 1.0:
@@ -128,7 +137,7 @@ class SGD(Optimizer):
         self.velocity = velocity  # (the state moves with the parameters: _assign always completes)
         _assign(params, new)  # (one assignment: the state moves with the parameters or not at all)
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         return (
             f"SGD(lr={self._lr}, momentum={self.momentum}, nesterov={self.nesterov}, "
             f"weight_decay={self.weight_decay}, {len(self.params)} params)"
@@ -148,7 +157,14 @@ class Adam(Optimizer):
         0.9
     """
 
-    def __init__(self, params, lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0.0):
+    def __init__(
+        self,
+        params: Iterable[Value],
+        lr: float = 1e-3,
+        betas: tuple[float, float] = (0.9, 0.999),
+        eps: float = 1e-8,
+        weight_decay: float = 0.0,
+    ) -> None:
         super().__init__(params, lr, weight_decay)
         try:
             beta1, beta2 = betas
@@ -181,13 +197,13 @@ class Adam(Optimizer):
         self.t, self.m, self.v = t, m, v  # (the state moves with the parameters: _assign always completes)
         _assign(params, new)
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         return f"Adam(lr={self._lr}, betas={self.betas}, eps={self.eps}, weight_decay={self.weight_decay})"
 
 
 # ---------------------------------------------------------------- schedules
 class _Schedule:
-    def __init__(self, optimizer):
+    def __init__(self, optimizer: Optimizer) -> None:
         if not isinstance(optimizer, Optimizer):
             raise ValueError(f"a schedule needs an nn.optim optimizer, got {type(optimizer).__name__}")
         self.optimizer = optimizer
@@ -215,14 +231,14 @@ class StepLR(_Schedule):
         0.25
     """
 
-    def __init__(self, optimizer, step_size, gamma=0.1):
+    def __init__(self, optimizer: Optimizer, step_size: int, gamma: float = 0.1) -> None:
         super().__init__(optimizer)
         self.step_size = positive_int("step_size", step_size)
         self.gamma = finite_real("gamma", gamma)
         if not 0.0 < self.gamma <= 1.0:
             raise ValueError(f"gamma must be in (0, 1], got {describe(gamma)}")
 
-    def lr_at(self, k):
+    def lr_at(self, k: int) -> float:
         return self.base_lr * self.gamma ** (k // self.step_size)
 
 
@@ -240,7 +256,13 @@ class LinearLR(_Schedule):
         0.991
     """
 
-    def __init__(self, optimizer, start_factor=1.0, end_factor=0.1, total_steps=None):
+    def __init__(
+        self,
+        optimizer: Optimizer,
+        start_factor: float = 1.0,
+        end_factor: float = 0.1,
+        total_steps: int | None = None,
+    ) -> None:
         super().__init__(optimizer)
         if total_steps is None:
             raise ValueError("LinearLR needs total_steps (the step at which lr reaches base_lr * end_factor)")
@@ -252,6 +274,6 @@ class LinearLR(_Schedule):
                 raise ValueError(f"{name} must be > 0, got {describe(factor)}")
         optimizer.lr = self.lr_at(0)
 
-    def lr_at(self, k):
+    def lr_at(self, k: int) -> float:
         fraction = min(k, self.total_steps) / self.total_steps
         return self.base_lr * (self.start_factor + (self.end_factor - self.start_factor) * fraction)
