@@ -43,9 +43,12 @@ import json
 import os
 import secrets
 import stat
+from collections.abc import Callable, Iterable
+from typing import Any
 
 from ._checks import MAX_PARAMETERS, describe, positive_int
 from .layers import MLP, Layer, Neuron
+from .module import Module
 
 __all__ = ["save", "load", "register_kind", "checksum", "FORMAT", "VERSION", "MAX_FILE_BYTES"]
 
@@ -57,10 +60,19 @@ _CHECKSUM = "sha256"
 # A file of 10 million parameters at ~40 bytes each; anything larger is not ours.
 MAX_FILE_BYTES = 64 * MAX_PARAMETERS
 
-_KINDS: dict = {}  # name -> (cls or None, to_dict, from_dict, keys or None)
+# name -> (cls or None, to_dict, from_dict, keys or None)
+_KINDS: dict[
+    str, tuple[type | None, Callable[[Any], dict[str, Any]], Callable[[dict[str, Any]], Any], frozenset[str] | None]
+] = {}
 
 
-def register_kind(name: str, to_dict, from_dict, cls=None, keys=None) -> None:
+def register_kind(
+    name: str,
+    to_dict: Callable[[Any], dict[str, Any]],
+    from_dict: Callable[[dict[str, Any]], Any],
+    cls: type | None = None,
+    keys: Iterable[str] | None = None,
+) -> None:
     """Teach save/load a new kind of object.
 
     Args:
@@ -78,7 +90,7 @@ def register_kind(name: str, to_dict, from_dict, cls=None, keys=None) -> None:
     _KINDS[name] = (cls, to_dict, from_dict, None if keys is None else frozenset(keys))
 
 
-def _kind_of(obj) -> str:
+def _kind_of(obj: object) -> str:
     for name, (cls, *_) in _KINDS.items():
         if cls is not None and type(obj) is cls:
             return name
@@ -92,11 +104,11 @@ def _kind_of(obj) -> str:
 
 
 # ---------------------------------------------------------------- modules
-def _module_to_dict(module) -> dict:
+def _module_to_dict(module: Module) -> dict[str, Any]:
     return {"config": module.config(), "state": module.state_dict()}
 
 
-def _parameter_count(cls, config) -> int:
+def _parameter_count(cls: type[Module], config: dict[str, Any]) -> int:
     """How many parameters ``cls(**config)`` would have, from the sizes alone (checked, nothing built)."""
     limit = MAX_PARAMETERS
     if cls is Neuron:
@@ -112,8 +124,8 @@ def _parameter_count(cls, config) -> int:
     return sum((a + 1) * b for a, b in zip(sizes, sizes[1:]))
 
 
-def _module_from_dict(cls):
-    def from_dict(body):
+def _module_from_dict(cls: type[MLP] | type[Layer] | type[Neuron]) -> Callable[[dict[str, Any]], Module]:
+    def from_dict(body: dict[str, Any]) -> Module:
         config, state = body.get("config"), body.get("state")
         if not isinstance(config, dict):
             raise ValueError(f"'config' must be an object, got {type(config).__name__}")
@@ -139,7 +151,7 @@ for _cls in (MLP, Layer, Neuron):
 
 
 # ---------------------------------------------------------------- checksum
-def checksum(content: dict) -> str:
+def checksum(content: dict[str, Any]) -> str:
     """SHA-256 of the canonical JSON of ``content`` (sorted keys, no spaces, repr floats).
 
     A version 2 file stores ``checksum`` of every key but "sha256" itself under "sha256"; after
@@ -160,18 +172,18 @@ def checksum(content: dict) -> str:
 
 
 # ---------------------------------------------------------------- files
-def _check_path(path, who):
+def _check_path(path: Any, who: str) -> Any:
     if not isinstance(path, (str, bytes, os.PathLike)):
         # (an int would be taken by open() as a file descriptor, and closed)
         raise TypeError(f"{who}: path must be a str or os.PathLike, got {type(path).__name__}: {describe(path)}")
     return os.fspath(path)
 
 
-def _temporary_prefix(path) -> str:
+def _temporary_prefix(path: Any) -> str:
     return f".{os.path.basename(path)}."
 
 
-def _remove_stale_temporaries(path) -> None:
+def _remove_stale_temporaries(path: Any) -> None:
     """Remove the temporary files of earlier saves to ``path`` whose process is gone (killed mid-save)."""
     directory, prefix = os.path.dirname(os.path.abspath(path)), _temporary_prefix(path)
     try:
@@ -200,7 +212,7 @@ def _process_alive(pid: int) -> bool:
     return True
 
 
-def save(obj, path) -> None:
+def save(obj: Any, path: str | os.PathLike[str]) -> None:
     """Write ``obj`` (an MLP, Layer, Neuron or a registered kind) to ``path`` as JSON, atomically.
 
     The file gets the permissions ``open()`` would give it (the umask), or keeps the mode of
@@ -248,8 +260,9 @@ def save(obj, path) -> None:
         raise
 
 
-def _read(path) -> dict:
-    chunks, size = [], 0
+def _read(path: Any) -> dict[str, Any]:
+    chunks: list[bytes] = []
+    size = 0
     with open(path, "rb") as file:
         while chunk := file.read(1 << 20):  # (read(n) of a huge n would allocate n bytes up front)
             size += len(chunk)
@@ -307,7 +320,7 @@ def _read(path) -> dict:
 _CONTENT_ERRORS = (TypeError, ValueError, KeyError, IndexError, AttributeError, OverflowError, RecursionError)
 
 
-def load(path, model=None):
+def load(path: str | os.PathLike[str], model: Module | None = None) -> Any:
     """Read an object written by ``save`` (format version 2, or 1 without a checksum).
 
     Args:

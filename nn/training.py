@@ -14,16 +14,21 @@ from __future__ import annotations
 
 import math
 import sys
+from collections.abc import Callable, Sequence
+from typing import Any
 
 import numpy as np
 
 import autodiff
+from autodiff import Value
 
 from . import losses as _losses
 from ._checks import as_generator, positive_int
 from .datasets import batches
-from .engine import compile_loss
+from .engine import CompiledLoss, compile_loss
 from .layers import MLP, Layer, Neuron
+from .module import Module
+from .optim import Optimizer
 
 __all__ = ["fit", "History", "TrainingDiverged"]
 
@@ -47,22 +52,22 @@ class History:
         engine (str): the engine that trained: "compiled" or "scalar".
     """
 
-    def __init__(self):
-        self.loss = []
-        self.accuracy = []
+    def __init__(self) -> None:
+        self.loss: list[float] = []
+        self.accuracy: list[float] = []
         self.engine = "scalar"
 
     @property
     def epochs(self) -> int:
         return len(self.loss)
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         last = f", last loss {self.loss[-1]:.6g}" if self.loss else ""
         acc = f", last accuracy {self.accuracy[-1]:.3f}" if self.accuracy else ""
         return f"History({self.epochs} epochs{last}{acc})"
 
 
-def _diverged(epoch, what, optimizer, cause=None) -> TrainingDiverged:
+def _diverged(epoch: int, what: str, optimizer: Optimizer, cause: BaseException | None = None) -> TrainingDiverged:
     lr = getattr(optimizer, "lr", None)
     hint = f" (lr={lr})" if lr is not None else ""
     return TrainingDiverged(
@@ -72,19 +77,19 @@ def _diverged(epoch, what, optimizer, cause=None) -> TrainingDiverged:
 
 
 # ---------------------------------------------------------------- checks before the first update
-def _refuse_dtype(name, array) -> None:
+def _refuse_dtype(name: str, array: np.ndarray) -> None:
     if array.dtype == bool or np.issubdtype(array.dtype, np.complexfloating):
         raise ValueError(f"fit: {name} has dtype {array.dtype}; Values take real numbers only (convert to float)")
 
 
-def _first_bad_row(array) -> int | None:
+def _first_bad_row(array: np.ndarray) -> int | None:
     finite = np.isfinite(array)
     if finite.all():
         return None
     return int(np.flatnonzero(~finite.reshape(len(array), -1).all(axis=1))[0])
 
 
-def _as_samples(X) -> np.ndarray:
+def _as_samples(X: Any) -> np.ndarray:
     """X as a 2-D float array, refusing bool, complex, text, NaN and inf (naming the row)."""
     raw = np.asarray(X)
     _refuse_dtype("X", raw)
@@ -99,7 +104,7 @@ def _as_samples(X) -> np.ndarray:
     return X
 
 
-def _as_targets(y, n) -> np.ndarray:
+def _as_targets(y: Any, n: int) -> np.ndarray:
     y = np.asarray(y)
     _refuse_dtype("y", y)
     if y.ndim == 0 or len(y) != n or n == 0:
@@ -109,7 +114,7 @@ def _as_targets(y, n) -> np.ndarray:
     return y
 
 
-def _n_outputs(model, sample) -> int | None:
+def _n_outputs(model: Any, sample: list[float]) -> int | None:
     """How many outputs the model gives per sample (from its sizes, or one forward without a graph)."""
     if isinstance(model, MLP):
         return model.nouts[-1]
@@ -123,7 +128,7 @@ def _n_outputs(model, sample) -> int | None:
     return len(out) if isinstance(out, (list, tuple)) else 1
 
 
-def _check_optimizer(optimizer, params) -> None:
+def _check_optimizer(optimizer: Optimizer, params: Sequence[Value]) -> None:
     """The optimizer must update the model's own parameters (a subset of them is fine)."""
     theirs = getattr(optimizer, "params", None)
     if theirs is None:
@@ -138,7 +143,14 @@ def _check_optimizer(optimizer, params) -> None:
 
 
 # ---------------------------------------------------------------- one batch
-def _loss_and_gradients(model, loss_fn, compiled, Xb, targets, optimizer):
+def _loss_and_gradients(
+    model: Any,
+    loss_fn: Callable[..., Value],
+    compiled: CompiledLoss | None,
+    Xb: np.ndarray,
+    targets: np.ndarray,
+    optimizer: Optimizer,
+) -> tuple[float, list[list[float]]]:
     """Forward every sample, the batch loss, and its gradients in every parameter's ``.grad``.
 
     The one place a batch's gradients are computed: through the compiled loss (one trace
@@ -149,8 +161,8 @@ def _loss_and_gradients(model, loss_fn, compiled, Xb, targets, optimizer):
     """
     if compiled is not None:
         optimizer.zero_grad()
-        value, outputs = compiled.step(Xb, targets)
-        return value, outputs.tolist()
+        batch_loss, output_rows = compiled.step(Xb, targets)  # (a float and an array: their own names for mypy)
+        return batch_loss, output_rows.tolist()
     outputs = [model(row) for row in Xb.tolist()]
     value = loss_fn(outputs, targets.tolist())
     if math.isfinite(value.data):
@@ -159,7 +171,7 @@ def _loss_and_gradients(model, loss_fn, compiled, Xb, targets, optimizer):
     return value.data, [[o.data for o in out] for out in outputs]
 
 
-def _all_finite(values) -> bool:
+def _all_finite(values: list[float]) -> bool:
     if math.isfinite(sum(values)):  # one C-speed pass; only an overflowing total needs the closer look
         return True
     return all(map(math.isfinite, values))
@@ -178,7 +190,7 @@ def _in_notebook() -> bool:
     return getattr(shell, "kernel", None) is not None
 
 
-def _progress_bar(epochs):
+def _progress_bar(epochs: int) -> Any:
     """A tqdm.auto bar on a terminal or in a notebook; None in a non-interactive log (CI)."""
     isatty = getattr(sys.stderr, "isatty", None)
     if not ((isatty is not None and isatty()) or _in_notebook()):
@@ -190,18 +202,18 @@ def _progress_bar(epochs):
 
 # ---------------------------------------------------------------- the loop
 def fit(
-    model,
-    X,
-    y,
-    loss,
-    optimizer,
-    epochs,
-    batch_size=None,
-    shuffle=True,
-    seed=None,
-    progress=True,
-    callback=None,
-    engine="auto",
+    model: Module,
+    X: Any,
+    y: Any,
+    loss: str | Callable[..., Value],
+    optimizer: Optimizer,
+    epochs: int,
+    batch_size: int | None = None,
+    shuffle: bool = True,
+    seed: int | np.random.Generator | None = None,
+    progress: bool = True,
+    callback: Callable[[int, History], Any] | None = None,
+    engine: str = "auto",
 ) -> History:
     """Train ``model`` on (X, y) by gradient descent.
 
