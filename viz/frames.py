@@ -8,8 +8,11 @@ from __future__ import annotations
 
 import html
 import json
+import os
 import shutil
+from collections.abc import Iterable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import graphviz
 
@@ -29,6 +32,9 @@ from .graph import (
 )
 from .render import Drawing, GraphvizNotFound, inline_svg, install_advice, pipe
 
+if TYPE_CHECKING:
+    from autodiff import Value
+
 __all__ = ["backprop_frames", "save_frames"]
 
 CURRENT = {"color": "#dc2626", "penwidth": "3"}  # the node whose gradient is being passed back
@@ -36,7 +42,9 @@ WRITTEN = {"fillcolor": "#fde047"}  # gradients written in this step
 ACTIVE_EDGE = {"color": "#dc2626", "fontcolor": "#dc2626", "penwidth": "2"}
 
 
-def backprop_frames(root, *, rankdir="LR", precision=PRECISION, max_nodes=200) -> list:
+def backprop_frames(
+    root: Value, *, rankdir: str = "LR", precision: int = PRECISION, max_nodes: int = 200
+) -> list[graphviz.Digraph]:
     """One Digraph per step of backward on ``root``: the chain rule, one node at a time.
 
     Frame 0 seeds the output's grad with 1. Each later frame processes one node
@@ -106,7 +114,17 @@ def backprop_frames(root, *, rankdir="LR", precision=PRECISION, max_nodes=200) -
     return [_frame(analysis, spec, rankdir, precision, layout) for spec in specs]
 
 
-def _spec(analysis, grads, rankdir, precision, *, current, written, edge_attrs, title) -> dict:
+def _spec(
+    analysis: Analysis,
+    grads: Sequence[float | None],
+    rankdir: str,
+    precision: int,
+    *,
+    current: int | None,
+    written: set[int],
+    edge_attrs: dict[tuple[int, int | None], dict[str, Any]],
+    title: str,
+) -> dict[str, Any]:
     """What one frame shows: node attributes (labels, colours), edge attributes and the title."""
     lr = rankdir in ("LR", "RL")
     node_attrs = []
@@ -123,13 +141,15 @@ def _spec(analysis, grads, rankdir, precision, *, current, written, edge_attrs, 
     return {"nodes": node_attrs, "edges": edge_attrs, "title": title}
 
 
-def _digraph(analysis, spec, rankdir, precision, *, engine="dot", **pinned) -> graphviz.Digraph:
+def _digraph(
+    analysis: Analysis, spec: dict[str, Any], rankdir: str, precision: int, *, engine: str = "dot", **pinned: Any
+) -> graphviz.Digraph:
     dot = new_digraph("backprop_step", rankdir, label=escape_plain(spec["title"]), labelloc="t", fontsize="14")
     dot.engine = engine
     return emit(analysis, dot, spec["nodes"], spec["edges"], precision, **pinned)
 
 
-def _layout(analysis, specs, rankdir, precision):
+def _layout(analysis: Analysis, specs: list[dict[str, Any]], rankdir: str, precision: int) -> dict[str, Any] | None:
     """One dot layout for every frame, or None without Graphviz (the frames are then laid out one by one).
 
     The layout is made from a frame holding, for every node, edge and the title,
@@ -171,7 +191,9 @@ def _layout(analysis, specs, rankdir, precision):
     return {"bb": laid["bb"], "lp": laid.get("lp"), "nodes": nodes, "clusters": clusters, "edges": edges}
 
 
-def _frame(analysis, spec, rankdir, precision, layout) -> graphviz.Digraph:
+def _frame(
+    analysis: Analysis, spec: dict[str, Any], rankdir: str, precision: int, layout: dict[str, Any] | None
+) -> graphviz.Digraph:
     """One frame's Digraph; with a layout, every node and edge pinned where the layout put it."""
     if layout is None:
         return _digraph(analysis, spec, rankdir, precision)
@@ -213,16 +235,30 @@ class PinnedDigraph(Drawing):
         return pinned
 
     def pipe(
-        self, format=None, renderer=None, formatter=None, neato_no_op=2, quiet=False, *, engine=None, encoding=None
-    ):
+        self,
+        format: str | None = None,
+        renderer: str | None = None,
+        formatter: str | None = None,
+        neato_no_op: bool | int = 2,
+        quiet: bool = False,
+        *,
+        engine: str | None = None,
+        encoding: str | None = None,
+    ) -> Any:
         return super().pipe(format, renderer, formatter, neato_no_op, quiet, engine=engine, encoding=encoding)
 
-    def render(self, *args, neato_no_op=2, **kwargs):
+    def render(self, *args: Any, neato_no_op: bool | int = 2, **kwargs: Any) -> Any:
         return super().render(*args, neato_no_op=neato_no_op, **kwargs)
 
 
 # ---------------------------------------------------------------- saving
-def save_frames(frames, path, *, format="svg", title="Backprop, step by step"):
+def save_frames(
+    frames: Iterable[graphviz.Digraph],
+    path: str | os.PathLike[str],
+    *,
+    format: str = "svg",
+    title: str = "Backprop, step by step",
+) -> Path | list[Path]:
     """Save frames as numbered files in a folder, or as one self-contained HTML slideshow.
 
     Args:
@@ -274,7 +310,7 @@ def save_frames(frames, path, *, format="svg", title="Backprop, step by step"):
     return written
 
 
-def frame_svgs(frames, prefix: str = "f") -> list:
+def frame_svgs(frames: Iterable[graphviz.Digraph], prefix: str = "f") -> list[str]:
     """Each frame rendered to SVG text fit to sit inside HTML (ids unique per frame); needs Graphviz dot.
 
     Args:
@@ -291,7 +327,7 @@ def _inline_svg(svg: str, k: int, prefix: str = "f") -> str:
     return inline_svg(svg, f"{prefix}{k}_")
 
 
-def slideshow_html(svgs, title: str) -> str:
+def slideshow_html(svgs: Sequence[str], title: str) -> str:
     """A standalone HTML page stepping through ``svgs`` (strings of inline SVG)."""
     slides = "\n".join(
         f'<div class="frame" id="frame{k}"{"" if k == 0 else " hidden"}>\n{svg}\n</div>' for k, svg in enumerate(svgs)

@@ -12,11 +12,13 @@ output green; positive numbers blue, negative red.
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable, Sequence
+from typing import Any
 
 import graphviz
 
 import autodiff
-from autodiff import Value
+from autodiff import Op, Scope, Value
 
 from .render import Drawing
 
@@ -65,7 +67,7 @@ def fmt(x: float, precision: int = PRECISION) -> str:
     return f"{x:.{precision}g}"
 
 
-def op_text(op, arg, precision: int = PRECISION) -> str:
+def op_text(op: Op, arg: Any, precision: int = PRECISION) -> str:
     """How an op node reads: "tanh", "** 2", "× 0.5", and "− 1" for x - 1 (not "+-1").
 
     Example:
@@ -94,19 +96,19 @@ def escape_plain(text: str) -> graphviz.quoting.NoHtml:
     return graphviz.nohtml(text.replace("\\", "\\\\").replace("\n", "\\n"))
 
 
-def record(fields, horizontal_in_lr: bool) -> graphviz.quoting.NoHtml:
+def record(fields: Sequence[str], horizontal_in_lr: bool) -> graphviz.quoting.NoHtml:
     """Record label from already escaped fields; braces flip the row in LR/RL so fields sit side by side."""
     body = " | ".join(fields) or " "
     return graphviz.nohtml("{" + body + "}" if horizontal_in_lr else body)
 
 
 # ---------------------------------------------------------------- the walk
-def count_nodes(root, limit: int) -> int:
+def count_nodes(root: Value, limit: int) -> int:
     """Number of Values in ``root``'s graph, but stop counting as soon as it passes ``limit``."""
     return len(autodiff.nodes(root, limit=limit))
 
 
-def _parameter_type():
+def _parameter_type() -> type[Value] | None:
     """nn.Parameter, or None if nn is absent or broken (drawing must not depend on nn)."""
     try:
         from nn import Parameter
@@ -125,7 +127,7 @@ class Analysis:
         kinds: "input", "parameter", "output" or "inner" per node.
     """
 
-    def __init__(self, root, max_nodes: int):
+    def __init__(self, root: Value, max_nodes: int) -> None:
         if not isinstance(root, Value):
             raise TypeError(f"expected an autodiff Value to draw, got {type(root).__name__}: {root!r}"[:200])
         size = count_nodes(root, max_nodes)
@@ -157,7 +159,7 @@ class Analysis:
             for i, v in enumerate(self.order)
         ]
 
-    def _home_scopes(self) -> list:
+    def _home_scopes(self) -> list[Scope | None]:
         """The cluster of each node: its scope; a scope-less leaf used only inside one scope joins it.
 
         That puts a neuron's weights and bias (made when the model was built, outside any
@@ -175,7 +177,7 @@ class Analysis:
                 scopes[j] = next(iter(used_in))
         return scopes
 
-    def local_grads(self, i: int):
+    def local_grads(self, i: int) -> list[float | None]:
         """d(order[i]) / d(parent) for each parent slot, from the op table; None where undefined."""
         v = self.order[i]
         try:
@@ -183,7 +185,7 @@ class Analysis:
         except (ArithmeticError, ValueError):
             return [None] * len(v.parents)
 
-    def on_paths_from(self, source) -> list:
+    def on_paths_from(self, source: Value) -> list[bool]:
         """on[i] is True when order[i] lies on a path from ``source`` to the root."""
         on = [False] * len(self.order)
         on[self.index[source]] = True
@@ -194,7 +196,7 @@ class Analysis:
 
 
 # ---------------------------------------------------------------- building the Digraph
-def new_digraph(name: str, rankdir: str, **graph_attr) -> graphviz.Digraph:
+def new_digraph(name: str, rankdir: str, **graph_attr: Any) -> graphviz.Digraph:
     if rankdir not in RANKDIRS:
         raise ValueError(f"rankdir must be one of {', '.join(RANKDIRS)}, got {rankdir!r}")
     return Drawing(
@@ -205,7 +207,9 @@ def new_digraph(name: str, rankdir: str, **graph_attr) -> graphviz.Digraph:
     )
 
 
-def value_fields(v, grad, uses, *, show_data, show_grad, precision) -> list:
+def value_fields(
+    v: Value, grad: float | None, uses: int, *, show_data: bool, show_grad: bool, precision: int
+) -> list[str]:
     """The record fields of one Value: label | data ... | grad ... ("?" when grad is None)."""
     fields = [escape_record(v.label)] if v.label else []
     if show_data:
@@ -216,7 +220,8 @@ def value_fields(v, grad, uses, *, show_data, show_grad, precision) -> list:
     return fields
 
 
-def op_attrs(v, precision: int = PRECISION) -> dict:
+def op_attrs(v: Value, precision: int = PRECISION) -> dict[str, Any]:
+    assert v.op is not None  # (drawn for op nodes only)
     return {
         "label": escape_plain(op_text(v.op, v.arg, precision)),
         "shape": "ellipse",
@@ -228,7 +233,7 @@ def op_attrs(v, precision: int = PRECISION) -> dict:
     }
 
 
-def edge_keys(analysis) -> list:
+def edge_keys(analysis: Analysis) -> list[tuple[int, int | None]]:
     """The edges in the order emit adds them: (i, slot) for parent slot -> ``op{i}``, then (i, None) for -> ``v{i}``."""
     keys: list[tuple[int, int | None]] = []
     for i, v in enumerate(analysis.order):
@@ -239,7 +244,13 @@ def edge_keys(analysis) -> list:
 
 
 def emit(
-    analysis, dot, node_attrs, edge_attrs, precision: int = PRECISION, op_node_attrs=None, cluster_attrs=None
+    analysis: Analysis,
+    dot: graphviz.Digraph,
+    node_attrs: Sequence[dict[str, Any]],
+    edge_attrs: dict[tuple[int, int | None], dict[str, Any]],
+    precision: int = PRECISION,
+    op_node_attrs: dict[int, dict[str, Any]] | None = None,
+    cluster_attrs: dict[str, dict[str, Any]] | None = None,
 ) -> graphviz.Digraph:
     """Add every node (inside nested scope clusters) and edge to ``dot``.
 
@@ -251,7 +262,7 @@ def emit(
         cluster_attrs: {cluster name: extra graph attributes} (a pinned layout's boxes).
     """
     op_node_attrs, cluster_attrs = op_node_attrs or {}, cluster_attrs or {}
-    containers = {None: dot}
+    containers: dict[Scope | None, graphviz.Digraph] = {None: dot}
     clusters: list = []  # scopes in order of first appearance (ancestors first)
     for i, v in enumerate(analysis.order):
         scope = analysis.scopes[i]
@@ -293,7 +304,7 @@ def _blend(color: str, t: float) -> str:
     return "#" + "".join(f"{round(255 + (c - 255) * t):02x}" for c in rgb)
 
 
-def grad_fill(grad: float, largest: float) -> dict:
+def grad_fill(grad: float, largest: float) -> dict[str, str]:
     """Fill by the sign (blue +, red -) and size (relative to the largest |grad|) of a gradient."""
     if grad == 0 or largest == 0:
         return {"fillcolor": "white"}
@@ -304,7 +315,16 @@ def grad_fill(grad: float, largest: float) -> dict:
     return attrs
 
 
-def edge_text(analysis, i, slot, local, grad, precision, *, show_grad) -> str:
+def edge_text(
+    analysis: Analysis,
+    i: int,
+    slot: int,
+    local: float | None,
+    grad: float | None,
+    precision: int,
+    *,
+    show_grad: bool,
+) -> str:
     """The chain rule on one edge: ∂out/∂in = local, and grad × local = contribution."""
     v, p = analysis.order[i], analysis.order[i].parents[slot]
     out_name, in_name = _symbol(v.label, "out"), _symbol(p.label, "in")
@@ -323,7 +343,7 @@ def _symbol(label: str, default: str) -> str:
     return label if label.replace("_", "a").isalnum() else f"({label})"
 
 
-def _highlight_list(highlight, analysis) -> list:
+def _highlight_list(highlight: Value | Iterable[Value] | None, analysis: Analysis) -> list[Value]:
     if highlight is None:
         return []
     sources = [highlight] if isinstance(highlight, Value) else list(highlight)
@@ -336,16 +356,16 @@ def _highlight_list(highlight, analysis) -> list:
 
 
 def draw_graph(
-    root,
+    root: Value,
     *,
-    rankdir="LR",
-    show_data=True,
-    show_grad=True,
-    show_local_grads=False,
-    highlight=None,
-    color_by_grad=False,
-    max_nodes=2000,
-    precision=PRECISION,
+    rankdir: str = "LR",
+    show_data: bool = True,
+    show_grad: bool = True,
+    show_local_grads: bool = False,
+    highlight: Value | Iterable[Value] | None = None,
+    color_by_grad: bool = False,
+    max_nodes: int = 2000,
+    precision: int = PRECISION,
 ) -> graphviz.Digraph:
     """The computation graph of ``root`` as a graphviz Digraph (renders inline in Jupyter).
 
@@ -419,7 +439,7 @@ def draw_graph(
     return emit(analysis, dot, node_attrs, edge_attrs, precision)
 
 
-def _add_color(attrs: dict, color: str) -> None:
+def _add_color(attrs: dict[str, Any], color: str) -> None:
     """Edges on several highlighted paths get a colour list: Graphviz draws parallel lines."""
     attrs["color"] = f"{attrs['color']}:{color}" if "color" in attrs else color
     attrs["penwidth"] = "2"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+from typing import Any
 
 import graphviz
 
@@ -12,7 +13,7 @@ from .render import Drawing
 __all__ = ["draw_network"]
 
 
-def _number(x) -> float:
+def _number(x: Any) -> float:
     return float(getattr(x, "data", x))
 
 
@@ -21,7 +22,9 @@ def _number(x) -> float:
 NUMBERS_FIT = 4
 
 
-def draw_network(mlp, *, show_weights=False, precision=2, max_edges=2000) -> graphviz.Digraph:
+def draw_network(
+    mlp: Any, *, show_weights: bool = False, precision: int = 2, max_edges: int = 2000
+) -> graphviz.Digraph:
     """An MLP as columns of circles (input, hidden layers, output) with an edge per weight.
 
     Edges are blue for positive weights, red for negative ones, thicker for
@@ -144,10 +147,10 @@ def _label_distance(dx: float, rise: float, radius: float, nout: int) -> float:
     return (t * length - radius * 72) / 10
 
 
-def _legend(largest: float, precision: int, unnumbered: list) -> str:
+def _legend(largest: float, precision: int, unnumbered: list[str]) -> str:
     """An HTML-like table: what the edge colours and widths mean (bars, no glyphs that need a font)."""
 
-    def bar(color, width):
+    def bar(color: str, width: float) -> str:
         return f'<TD FIXEDSIZE="TRUE" CELLPADDING="0" WIDTH="36" HEIGHT="{width}" BGCOLOR="{color}"></TD>'
 
     rows = [

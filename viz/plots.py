@@ -6,7 +6,19 @@ how to install it: pip install "chaingrad[plot]".
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from types import ModuleType
+from typing import TYPE_CHECKING, Any
+
 import numpy as np
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+    from matplotlib.colors import Colormap
+    from matplotlib.figure import Figure
+
+    from autodiff import Op
+    from nn import MLP, Layer, Neuron
 
 __all__ = ["plot_decision_boundary", "plot_loss", "plot_activations"]
 
@@ -15,7 +27,7 @@ DEFAULT_ACTIVATIONS = ("sigmoid", "tanh", "relu", "leaky_relu")
 PLOT_ARGS = {"leaky_relu": 0.1}
 
 
-def _pyplot():
+def _pyplot() -> ModuleType:
     try:
         import matplotlib.pyplot as plt
     except ImportError as error:
@@ -23,7 +35,7 @@ def _pyplot():
     return plt
 
 
-def _predict_classes(model, points: np.ndarray):
+def _predict_classes(model: MLP | Layer | Neuron, points: np.ndarray) -> tuple[np.ndarray, float | None]:
     """(class index 0..k-1 per point, threshold or None), from nn's NumPy inference path.
 
     Several outputs: the argmax (threshold None). One output: 1 where it passes
@@ -43,7 +55,7 @@ def _predict_classes(model, points: np.ndarray):
     return (out[:, 0] > threshold).astype(int), threshold
 
 
-def _point_classes(y: np.ndarray, threshold) -> np.ndarray:
+def _point_classes(y: np.ndarray, threshold: float | None) -> np.ndarray:
     """The class index of each label, matching the regions' colours."""
     if threshold is None:
         return y.astype(int)
@@ -53,7 +65,9 @@ def _point_classes(y: np.ndarray, threshold) -> np.ndarray:
     return (y > threshold).astype(int)
 
 
-def plot_decision_boundary(model, X, y, ax=None, resolution=200):
+def plot_decision_boundary(
+    model: MLP | Layer | Neuron, X: Any, y: Any, ax: Axes | None = None, resolution: int = 200
+) -> Axes:
     """The model's predicted class over the plane, with the data points on top.
 
     Uses ``nn.predict_numpy`` (NumPy inference, no graph): a 200x200 grid is fast.
@@ -112,7 +126,7 @@ def plot_decision_boundary(model, X, y, ax=None, resolution=200):
     return ax
 
 
-def _class_names(y: np.ndarray, threshold, classes: int) -> list:
+def _class_names(y: np.ndarray, threshold: float | None, classes: int) -> list[str]:
     """What each colour stands for: "class 0", "class 1"; for one output, y's own two labels ("class -1", "class 1")."""
     labels = np.unique(y)
     if threshold is not None and len(labels) == 2:
@@ -120,7 +134,7 @@ def _class_names(y: np.ndarray, threshold, classes: int) -> list:
     return [f"class {k}" for k in range(classes)]
 
 
-def _class_legend(ax, cmap, classes: int, names: list) -> None:
+def _class_legend(ax: Axes, cmap: Colormap, classes: int, names: list[str]) -> None:
     """One legend entry per class: its region colour and its point colour are the same."""
     from matplotlib.lines import Line2D
 
@@ -141,7 +155,7 @@ def _class_legend(ax, cmap, classes: int, names: list) -> None:
     ax.legend(handles=handles, loc="best", fontsize=8, title="region and points", title_fontsize=8)
 
 
-def plot_loss(history, ax=None, *, log: bool = False):
+def plot_loss(history: Any, ax: Axes | None = None, *, log: bool = False) -> Axes:
     """Loss per epoch (and accuracy on a second y axis, if the history has any), with a legend.
 
     Args:
@@ -175,7 +189,9 @@ def plot_loss(history, ax=None, *, log: bool = False):
     return ax
 
 
-def plot_activations(names=DEFAULT_ACTIVATIONS, *, x_range=(-5.0, 5.0)):
+def plot_activations(
+    names: str | Iterable[str | tuple[str, Any]] = DEFAULT_ACTIVATIONS, *, x_range: tuple[float, float] = (-5.0, 5.0)
+) -> Figure:
     """Each activation function and its derivative, side by side, as in the notes.
 
     Both curves come from the op table (``autodiff.OPS``): forward and partials,
@@ -224,9 +240,12 @@ def plot_activations(names=DEFAULT_ACTIVATIONS, *, x_range=(-5.0, 5.0)):
     return fig
 
 
-def _curve(op, arg, x_range, points=401):
+def _curve(
+    op: Op, arg: Any, x_range: tuple[float, float], points: int = 401
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """x, f(x), f'(x) on floats; NaN where the op is undefined (log(-1)), a gap in the plot."""
     domain = op.domain_of(0)
+    assert op.derivative is not None  # (a one-input op: plot_activations checked its arity)
     xs = np.linspace(*x_range, points)
     fs, ds = np.full(points, np.nan), np.full(points, np.nan)
     for k, x in enumerate(xs):

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import itertools
+import os
 import re
 import shutil
 from pathlib import Path
+from typing import Any
 
 import graphviz
 
@@ -32,7 +34,7 @@ class Drawing(graphviz.Digraph):
     Everything else is graphviz.Digraph's (``.source``, ``.pipe``, ``viz.render``).
     """
 
-    def _repr_mimebundle_(self, include=None, exclude=None, **kwargs):
+    def _repr_mimebundle_(self, include: Any = None, exclude: Any = None, **kwargs: Any) -> dict[str, Any]:
         if include is not None:
             return super()._repr_mimebundle_(include=include, exclude=exclude, **kwargs)
         svg = self.pipe(format="svg", encoding="utf-8")
@@ -75,7 +77,7 @@ def inline_svg(svg: str, prefix: str) -> str:
     return re.sub(r"url\(#", f"url(#{prefix}", svg).replace('href="#', f'href="#{prefix}')
 
 
-def install_advice(saved) -> str:
+def install_advice(saved: str | Path | None) -> str:
     where = (
         f"The DOT source was saved to {saved}; render it later with `dot -Tsvg {saved} -o out.svg`. " if saved else ""
     )
@@ -88,7 +90,7 @@ def install_advice(saved) -> str:
     )
 
 
-def pipe(graph: graphviz.Digraph, fmt: str, saved=None) -> bytes:
+def pipe(graph: graphviz.Digraph, fmt: str, saved: str | Path | None = None) -> bytes:
     """``graph`` rendered to bytes in format ``fmt``; GraphvizNotFound (naming ``saved``) without dot."""
     if shutil.which(graph.engine) is None:
         raise GraphvizNotFound(install_advice(saved))
@@ -98,7 +100,7 @@ def pipe(graph: graphviz.Digraph, fmt: str, saved=None) -> bytes:
         raise GraphvizNotFound(install_advice(saved)) from error
 
 
-def render(graph, path, *, keep_source: bool = False) -> Path:
+def render(graph: graphviz.Digraph | Value, path: str | os.PathLike[str], *, keep_source: bool = False) -> Path:
     """Write ``graph`` to ``path``; the format comes from the suffix.
 
     Only the file asked for is written. The DOT source is also saved, beside

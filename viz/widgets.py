@@ -7,17 +7,22 @@ it is imported only when a widget is made.
 from __future__ import annotations
 
 import itertools
+from types import ModuleType
+from typing import TYPE_CHECKING, Any
 
 from .frames import backprop_frames, frame_svgs
 from .graph import PRECISION
 from .render import fitted_html
+
+if TYPE_CHECKING:
+    from autodiff import Value
 
 _widgets = itertools.count()  # a prefix per shown frame: ids stay unique on the page
 
 __all__ = ["step_through"]
 
 
-def _ipywidgets():
+def _ipywidgets() -> ModuleType:
     try:
         import ipywidgets
     except ImportError as error:
@@ -27,7 +32,7 @@ def _ipywidgets():
     return ipywidgets
 
 
-def step_through(output, *, rankdir: str = "LR", precision: int = PRECISION, max_nodes: int = 200):
+def step_through(output: Value, *, rankdir: str = "LR", precision: int = PRECISION, max_nodes: int = 200) -> Any:
     """A slider over the backward pass of ``output``: one picture per step, as backprop_frames draws them.
 
     All frames are rendered once, up front (Graphviz ``dot`` needed), with one
@@ -57,7 +62,7 @@ def step_through(output, *, rankdir: str = "LR", precision: int = PRECISION, max
     slider = widgets.IntSlider(value=0, min=0, max=len(svgs) - 1, step=1, description="step", continuous_update=True)
     view = widgets.HTML(value=_fit(svgs[0], 0))
 
-    def show(change):
+    def show(change: dict[str, Any]) -> None:
         view.value = _fit(svgs[change["new"]], change["new"])
 
     slider.observe(show, names="value")
