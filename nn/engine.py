@@ -86,29 +86,42 @@ class CompiledLoss:
             )
         self.by_target = {}
         for target in distinct:
-            key = tuple(target.tolist())
-            original = y[np.flatnonzero((targets == target).all(axis=1))[0]]
-            compiled = autodiff.compile(_fixed_target(self.model, self.loss_fn, original, n), n_inputs=n)
-            compiled.prepare(np.zeros((1, n)))  # traced now: a loss that cannot be is found before training
-            self.by_target[key] = compiled
+            self._trace_target(y[np.flatnonzero((targets == target).all(axis=1))[0]])
 
-    def step(self, X: np.ndarray, y: Any) -> tuple[float, np.ndarray]:
-        """Loss and outputs of the batch (X, y); adds the loss's gradient to every parameter's .grad."""
+    def _trace_target(self, target: Any) -> autodiff.Compiled:
+        """The trace for one target value (traced now: a loss that cannot be is found early)."""
+        assert self.by_target is not None
+        if len(self.by_target) >= MAX_TRACES:
+            raise TraceError(f"more than {MAX_TRACES} distinct targets, each a trace of its own")
+        compiled = autodiff.compile(_fixed_target(self.model, self.loss_fn, target, self.n_features))
+        compiled.prepare(np.zeros((1, self.n_features)))
+        self.by_target[tuple(_target_rows([target])[0].tolist())] = compiled
+        return compiled
+
+    def step(self, X: np.ndarray, y: Any, row_weights: np.ndarray | None = None) -> tuple[float, np.ndarray]:
+        """Loss and outputs of the batch (X, y); adds the loss's gradient to every parameter's .grad.
+
+        The loss is the mean of the samples' losses, or with ``row_weights`` their weighted sum.
+        """
         targets = _target_rows(y)
         n_outputs = self._n_outputs()
         weights = np.zeros((len(X), 1 + n_outputs))
-        weights[:, 0] = 1.0 / len(X)  # the batch loss is the mean of the samples' losses
+        weights[:, 0] = 1.0 / len(X) if row_weights is None else row_weights
         if self.as_inputs is not None:
             result = self.as_inputs.backward(np.column_stack([X, targets]), grad=weights)
         else:
             assert self.by_target is not None
             result = np.empty((len(X), 1 + n_outputs))
-            keys = [tuple(t) for t in targets.tolist()]
-            for key, compiled in self.by_target.items():
-                rows = np.flatnonzero([k == key for k in keys])
-                if len(rows):
-                    result[rows] = compiled.backward(X[rows], grad=weights[rows])
-        return float(np.sum(result[:, 0]) / len(X)), result[:, 1:]
+            rows_of: dict[tuple, list[int]] = {}
+            for i, key in enumerate(map(tuple, targets.tolist())):
+                rows_of.setdefault(key, []).append(i)
+            for key, rows in rows_of.items():  # a target first seen now is traced now
+                original = np.asarray(y)[rows[0]]
+                compiled = self.by_target.get(key) or self._trace_target(original)
+                result[rows] = compiled.backward(X[rows], grad=weights[rows])
+        if row_weights is None:
+            return float(np.sum(result[:, 0]) / len(X)), result[:, 1:]
+        return float(np.dot(result[:, 0], row_weights)), result[:, 1:]
 
     def _n_outputs(self) -> int:
         compiled = self.as_inputs or next(iter(self.by_target.values()))  # type: ignore[union-attr]
@@ -126,7 +139,7 @@ def _two_kinds(targets: np.ndarray) -> list[int]:
 def _fixed_target(model: Any, loss_fn: Callable[..., Value], target: Any, n: int) -> Callable[..., list]:
     target = target.tolist() if isinstance(target, np.ndarray) else target
 
-    def with_fixed_target(*xs: Any) -> list:
+    def with_fixed_target(*xs: Any) -> list:  # (n inputs: the sample's features)
         outputs = model(list(xs))
         return [loss_fn([outputs], [target]), *outputs]
 

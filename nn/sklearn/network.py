@@ -39,6 +39,8 @@ Example:
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 from scipy.special import expit, xlogy
 
@@ -46,6 +48,7 @@ import autodiff
 
 from .. import losses
 from ..activations import get_numpy_activation
+from ..engine import CompiledLoss, compile_loss
 from ..layers import MLP
 
 __all__ = ["Network", "NN_ACTIVATIONS", "OUTPUT_LOSS", "forward"]
@@ -112,6 +115,23 @@ class Network:
         self.layer_units = [int(n) for n in layer_units]
         self.mlp = MLP(layer_units[0], list(layer_units[1:]), NN_ACTIVATIONS[activation], "linear", seed=0)
         self._weights = [w for layer in self.mlp.layers for neuron in layer.neurons for w in neuron.w]
+        self._compiled: dict[str, CompiledLoss | None] = {}  # per loss: the per-sample loss traced once
+
+    def __getstate__(self) -> dict:
+        # The traces hold generated code, which does not pickle; they are made again when needed.
+        return {**self.__dict__, "_compiled": {}}
+
+    def _compiled_loss(self, loss: str, X: np.ndarray, Y: np.ndarray) -> CompiledLoss | None:
+        """The per-sample loss of ``loss`` compiled (nn.engine), or None: then the scalar engine."""
+        if loss not in self._compiled:
+
+            def sample_loss(outputs: list, targets: list) -> autodiff.Value:
+                return self._sample_loss(outputs[0], targets[0], loss)
+
+            with warnings.catch_warnings():  # the scalar engine is the fallback, said in no warning here
+                warnings.simplefilter("ignore", RuntimeWarning)
+                self._compiled[loss] = compile_loss(self.mlp, sample_loss, X, Y, "auto")
+        return self._compiled[loss]
 
     def set_weights(self, coefs, intercepts) -> None:
         """Copy scikit-learn's arrays into the MLP's Parameters."""
@@ -146,19 +166,26 @@ class Network:
         n = len(X)
         weights = np.ones(n) if sample_weight is None else np.asarray(sample_weight, dtype=float)
         sw_sum = float(weights.sum())
-        outputs = [self.mlp(row) for row in X.tolist()]
-        terms = [self._sample_loss(out, y, loss) for out, y in zip(outputs, Y.tolist())]
-        data = autodiff.dot(terms, (weights / sw_sum).tolist())
-        total = data + (0.5 * alpha / sw_sum) * losses.l2(self._weights) if alpha else data
         self.mlp.zero_grad()
-        total.backward()
-        penalty = total.data - data.data
+        compiled = self._compiled_loss(loss, X, Y)
+        if compiled is not None:  # the per-sample loss replayed over the batch (nn.engine)
+            data, Z = compiled.step(X, Y, row_weights=weights / sw_sum)
+        else:  # the scalar engine: one graph for the batch
+            outputs = [self.mlp(row) for row in X.tolist()]
+            terms = [self._sample_loss(out, y, loss) for out, y in zip(outputs, Y.tolist())]
+            data_node = autodiff.dot(terms, (weights / sw_sum).tolist())
+            data_node.backward()
+            data, Z = data_node.data, np.array([[z.data for z in out] for out in outputs])
+        penalty = 0.0
+        if alpha:  # on the weight matrices only, added to the gradients by the scalar engine (one node)
+            penalty_node = (0.5 * alpha / sw_sum) * losses.l2(self._weights)
+            penalty_node.backward()
+            penalty = penalty_node.data
         if loss == "squared_error":  # scikit-learn reports the mean over outputs of what it differentiates
-            return (data.data / Y.shape[1] + penalty, *self.gradients())
+            return (data / Y.shape[1] + penalty, *self.gradients())
         if loss in _CLIPPED:  # scikit-learn's value clips probabilities to [eps, 1 - eps]; L-BFGS sees it
-            Z = np.array([[z.data for z in out] for out in outputs])
             return (_CLIPPED[loss](Y, Z, weights) + penalty, *self.gradients())
-        return (total.data, *self.gradients())
+        return (data + penalty, *self.gradients())
 
     @staticmethod
     def _sample_loss(out: list, y: list, loss: str):
