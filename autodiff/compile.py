@@ -548,7 +548,7 @@ class _NumpyPlan:
         group: _Group, xs: np.ndarray, out: np.ndarray, grad: np.ndarray, GV: Any, GU: Any, skip_zero: bool
     ) -> None:
         _, v_pos, v_idx, u_pos, u_idx = group.wide
-        local = group.op.local_grads(xs, out[0], group.arg)
+        local = group.op.partials(xs, out[0], group.arg)  # (an n-ary op: may give one array of rows)
         try:
             shares = np.array(local, dtype=float)  # all numbers, or all arrays of one shape
         except ValueError:  # a mix (dot: the inputs' values and the bias's 1.0)

@@ -638,7 +638,10 @@ SUM = register(Op("sum", "Σ", None, _sum_forward, lambda xs, out, arg: (1.0,) *
 
 def dot_value(ws: Any, xs: Any, bias: Any = None) -> Any:
     """w . x + b (b optional): the dot op's forward, also used by ``autodiff.dots``."""
-    total = sum(map(operator.mul, ws, xs))
+    if type(ws) is _ndarray:  # one row per input (a compiled replay): one array sum, not n of them
+        total = np.einsum("i...,i...->...", ws, xs)
+    else:
+        total = sum(map(operator.mul, ws, xs))
     return total if bias is None else total + bias
 
 
@@ -648,9 +651,11 @@ def _dot_forward(xs: Sequence[Any], arg: Any) -> Any:
     return dot_value(xs[:n], xs[n : 2 * n], xs[-1] if len(xs) % 2 else None)
 
 
-def _dot_partials(xs: Sequence[Any], out: Any, arg: Any) -> tuple:
+def _dot_partials(xs: Sequence[Any], out: Any, arg: Any) -> Any:
     # d(w.x + b)/dw_i = x_i, d/dx_i = w_i, d/db = 1
     n = len(xs) // 2
+    if type(xs) is _ndarray:  # one row per input (a compiled replay): the rows swapped, in one array
+        return np.concatenate([xs[n : 2 * n], xs[:n], np.ones_like(xs[2 * n :])])
     return (*xs[n : 2 * n], *xs[:n], 1.0)[: len(xs)]
 
 

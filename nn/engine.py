@@ -112,12 +112,10 @@ class CompiledLoss:
         else:
             assert self.by_target is not None
             result = np.empty((len(X), 1 + n_outputs))
-            rows_of: dict[tuple, list[int]] = {}
-            for i, key in enumerate(map(tuple, targets.tolist())):
-                rows_of.setdefault(key, []).append(i)
-            for key, rows in rows_of.items():  # a target first seen now is traced now
-                original = np.asarray(y)[rows[0]]
-                compiled = self.by_target.get(key) or self._trace_target(original)
+            distinct, which = np.unique(targets, axis=0, return_inverse=True)
+            for k, target in enumerate(distinct):  # a target first seen now is traced now
+                rows = np.flatnonzero(which.ravel() == k)
+                compiled = self.by_target.get(tuple(target.tolist())) or self._trace_target(np.asarray(y)[rows[0]])
                 result[rows] = compiled.backward(X[rows], grad=weights[rows])
         if row_weights is None:
             return float(np.sum(result[:, 0]) / len(X)), result[:, 1:]

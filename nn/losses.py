@@ -225,7 +225,8 @@ def binary_cross_entropy_with_logits(logits: Any, targets: Any) -> Value:
     for out, row in zip(samples, rows):
         for z, t in zip(out, row):
             z = z if isinstance(z, Value) else Value(z)
-            terms.append(z.softplus() - t * z if t else z.softplus())
+            # (t == 0 drops the t*z node; a Value target, traced per sample, keeps it: the same number)
+            terms.append(z.softplus() - t * z if isinstance(t, Value) or t else z.softplus())
     return _mean(terms, len(terms))
 
 

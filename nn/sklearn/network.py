@@ -103,6 +103,11 @@ def forward(coefs, intercepts, X, activation: str, out_activation: str) -> np.nd
     return _OUTPUTS[out_activation](out)
 
 
+def _penalty(weights: list) -> autodiff.Compiled:
+    """c * sum(w**2) over ``weights``, traced once (c is its one input: it changes with the batch)."""
+    return autodiff.compile(lambda c: c * losses.l2(weights), n_inputs=1, backend="numpy")
+
+
 class Network:
     """An ``nn.MLP`` with linear outputs that reads and writes scikit-learn's ``coefs_``/``intercepts_``.
 
@@ -116,10 +121,14 @@ class Network:
         self.mlp = MLP(layer_units[0], list(layer_units[1:]), NN_ACTIVATIONS[activation], "linear", seed=0)
         self._weights = [w for layer in self.mlp.layers for neuron in layer.neurons for w in neuron.w]
         self._compiled: dict[str, CompiledLoss | None] = {}  # per loss: the per-sample loss traced once
+        self._penalty = _penalty(self._weights)
 
     def __getstate__(self) -> dict:
-        # The traces hold generated code, which does not pickle; they are made again when needed.
-        return {**self.__dict__, "_compiled": {}}
+        # The traces hold generated code, which does not pickle; they are made again when unpickled.
+        return {key: value for key, value in self.__dict__.items() if key not in ("_compiled", "_penalty")}
+
+    def __setstate__(self, state: dict) -> None:
+        self.__dict__.update(state, _compiled={}, _penalty=_penalty(state["_weights"]))
 
     def _compiled_loss(self, loss: str, X: np.ndarray, Y: np.ndarray) -> CompiledLoss | None:
         """The per-sample loss of ``loss`` compiled (nn.engine), or None: then the scalar engine."""
@@ -177,10 +186,8 @@ class Network:
             data_node.backward()
             data, Z = data_node.data, np.array([[z.data for z in out] for out in outputs])
         penalty = 0.0
-        if alpha:  # on the weight matrices only, added to the gradients by the scalar engine (one node)
-            penalty_node = (0.5 * alpha / sw_sum) * losses.l2(self._weights)
-            penalty_node.backward()
-            penalty = penalty_node.data
+        if alpha:  # c * sum(W**2) on the weight matrices only, c = alpha / 2 / sum of the weights
+            penalty = float(self._penalty.backward([[0.5 * alpha / sw_sum]])[0])
         if loss == "squared_error":  # scikit-learn reports the mean over outputs of what it differentiates
             return (data / Y.shape[1] + penalty, *self.gradients())
         if loss in _CLIPPED:  # scikit-learn's value clips probabilities to [eps, 1 - eps]; L-BFGS sees it
