@@ -12,6 +12,8 @@ round; the table shows the median over rounds and the range. Workloads:
   (the per-sample hinge and the penalty traced once, numpy backend),
   ``numpy`` (the same step written by hand), ``micrograd`` (width 16 only).
 - W3: blobs per-sample SGD epoch (MLP 2-10-10-2, MSE), compiled = python backend.
+- EST: ``nn.MLPClassifier`` fit on moons (200 samples, hidden (16, 16), 200
+  epochs) against scikit-learn's MLPClassifier with the same arguments.
 - compile cost: the compiled engine's first step (trace, plan, replay) minus
   its later steps, against one scalar step (setup time taken out).
 """
@@ -24,7 +26,7 @@ import sys
 
 from run import run_worker
 
-ENGINES = ("ours", "compiled", "numpy", "micrograd")
+ENGINES = ("ours", "compiled", "numpy", "micrograd")  # for W2
 
 
 class _Job:
@@ -59,6 +61,8 @@ def main(argv: list[str] | None = None) -> None:
                 runs.setdefault(("W2", width, engine), []).append(_measure(engine, "W2", width))
         for engine in ("ours", "compiled", "micrograd"):
             runs.setdefault(("W3", 0, engine), []).append(_measure(engine, "W3", 0))
+        for engine in ("ours", "sklearn"):
+            runs.setdefault(("EST", 0, engine), []).append(_measure(engine, "EST", 0))
 
     def ratios(key_a: tuple, key_b: tuple, field: str = "seconds") -> list[float]:
         return [a[field] / b[field] for a, b in zip(runs[key_a], runs[key_b])]
@@ -77,6 +81,11 @@ def main(argv: list[str] | None = None) -> None:
     print(
         f"| W3 per-sample epoch | {_ms(runs[w3['ours']])} | {_ms(runs[w3['compiled']])} | - "
         f"| {_stats(ratios(w3['ours'], w3['compiled']))}x | {_stats(ratios(w3['micrograd'], w3['compiled']))}x | - |"
+    )
+    est = ratios(("EST", 0, "ours"), ("EST", 0, "sklearn"))
+    print(
+        f"\nnn.MLPClassifier fit, moons 200, hidden (16, 16), 200 epochs: {_ms(runs[('EST', 0, 'ours')])} "
+        f"vs scikit-learn's {_ms(runs[('EST', 0, 'sklearn')])}: {_stats(est)}x its time"
     )
     for width in widths:
         ours, comp = runs[("W2", width, "ours")], runs[("W2", width, "compiled")]

@@ -336,6 +336,25 @@ def measure(engine: str, workload: str, n: int, steps: int, mode: str) -> dict:
             return loss
 
         per = steps
+    elif workload == "EST":
+        # MLPClassifier.fit on moons (200 samples, hidden (16, 16), 200 epochs): ours or scikit-learn's
+        import warnings
+
+        from nn.datasets import make_moons
+
+        X, y = make_moons(200, noise=0.1, random_state=0)
+        if engine == "sklearn":
+            from sklearn.neural_network import MLPClassifier
+        else:
+            from nn import MLPClassifier
+
+        def run():
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")  # ConvergenceWarning after 200 epochs, for both
+                return MLPClassifier(hidden_layer_sizes=(16, 16), max_iter=200, random_state=0).fit(X, y)
+
+        run()  # warm-up fit (imports, first trace), not measured
+        per = 1
     else:
         raise SystemExit(f"unknown workload {workload!r}")
 
@@ -375,7 +394,7 @@ def measure(engine: str, workload: str, n: int, steps: int, mode: str) -> dict:
         result["cpu_seconds"] = cpu_seconds / per
         result["gc_seconds"] = gc_time[0] / per
         result["maxrss_delta_kb"] = rss_after - rss_before
-    if engine in ("compiled", "numpy"):
+    if engine in ("compiled", "numpy", "sklearn") or workload == "EST":
         result["nodes"] = None  # no graph is built per step
     elif workload == "W3":
         # every sample builds the same graph: nodes per epoch = nodes of one sample's graph x samples
@@ -387,8 +406,8 @@ def measure(engine: str, workload: str, n: int, steps: int, mode: str) -> dict:
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--engine", choices=("ours", "compiled", "numpy", "micrograd"), required=True)
-    parser.add_argument("--workload", choices=("W0", "W1", "W2", "W3"), required=True)
+    parser.add_argument("--engine", choices=("ours", "compiled", "numpy", "micrograd", "sklearn"), required=True)
+    parser.add_argument("--workload", choices=("W0", "W1", "W2", "W3", "EST"), required=True)
     parser.add_argument("--n", type=int, default=0, help="chain length (W0, W1), hidden width (W2, default 16)")
     parser.add_argument("--steps", type=int, default=3, help="measured steps (W2) or epochs (W3) after one warm-up")
     parser.add_argument("--mode", choices=("time", "memory"), default="time")
