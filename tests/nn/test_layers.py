@@ -254,8 +254,10 @@ def test_xavier_and_he_scales_and_zero_biases():
 
 
 def test_rng_kinds():
-    assert nn.Neuron(3, rng=7).state_dict() == nn.Neuron(3, rng=np.random.default_rng(7)).state_dict()
-    with pytest.raises(TypeError, match="rng"):
+    # rng= is the old spelling of seed=: it still works, and says so
+    with pytest.deprecated_call():
+        assert nn.Neuron(3, rng=7).state_dict() == nn.Neuron(3, rng=np.random.default_rng(7)).state_dict()
+    with pytest.raises(TypeError, match="rng"), pytest.deprecated_call():
         nn.Neuron(3, rng="seven")
 
 

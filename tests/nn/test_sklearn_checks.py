@@ -13,6 +13,9 @@ from sklearn.utils.estimator_checks import parametrize_with_checks  # noqa: E402
 
 from nn import MLPClassifier, MLPRegressor  # noqa: E402
 
+# The checks run with few epochs on purpose (time): not converging is expected there.
+pytestmark = pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
+
 # Small networks, few epochs, a large step: the checks' data are learned in a few epochs.
 SMALL = dict(hidden_layer_sizes=(5,), learning_rate_init=0.05, max_iter=20, random_state=0)
 ESTIMATORS = [MLPClassifier(**SMALL), MLPRegressor(**SMALL)]

@@ -111,7 +111,7 @@ def test_a_single_sigmoid_neuron_thresholds_at_one_half():
     import nn
     from viz.plots import _predict_classes
 
-    neuron = nn.Neuron(2, activation="sigmoid", rng=0)
+    neuron = nn.Neuron(2, activation="sigmoid", seed=0)
     for w, value in zip(neuron.w, (1.0, 0.0)):
         w.data = value
     neuron.b.data = 0.0
