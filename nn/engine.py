@@ -29,7 +29,7 @@ __all__ = ["CompiledLoss", "compile_loss", "MAX_TRACES"]
 MAX_TRACES = 32  # distinct target values worth a trace each (classes); more: targets must be inputs
 
 
-def _target_rows(y: np.ndarray) -> np.ndarray:
+def _target_rows(y: Any) -> np.ndarray:
     """Targets as a 2-d array of floats: one row per sample."""
     y = np.asarray(y, dtype=float)
     return y.reshape(len(y), -1)

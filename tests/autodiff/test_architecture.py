@@ -7,7 +7,21 @@ import autodiff
 
 PACKAGE = Path(autodiff.__file__).parent
 # Each module may import only modules to its left.
-ORDER = ["ops", "checks", "mode", "graph", "value", "functional", "extend", "gradcheck", "testing", "compile"]
+ORDER = [
+    "ops",
+    "checks",
+    "mode",
+    "graph",
+    "value",
+    "functional",
+    "extend",
+    "gradcheck",
+    "testing",
+    "trace",
+    "replay_numpy",
+    "replay_python",
+    "compile",
+]
 
 
 def _imports(module):
