@@ -1,6 +1,7 @@
 """autodiff.compile: the replay gives the scalar engine's numbers, or an error; never a silent difference."""
 
 import math
+import warnings
 
 import numpy as np
 import pytest
@@ -199,3 +200,15 @@ def test_a_user_op_written_with_the_ops_functions_runs_on_arrays():
     np.testing.assert_allclose(f(X), np.sin(0.5 * X[:, 0]), rtol=1e-15)
     f.backward(X)
     assert w.grad == pytest.approx(float(np.sum(X[:, 0] * np.cos(0.5 * X[:, 0]))), rel=1e-12)
+
+
+def test_the_first_batch_replay_after_a_parameter_update_needs_no_fallback():
+    w = Value(2.0)
+    f = autodiff.compile(lambda x: (w * x).tanh(), n_inputs=1)
+    f([[0.1]])  # traced on one row (the python replay)
+    w.data = -3.0  # a training step
+    X = np.linspace(0.0, 1.0, 20)[:, None]
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # the NumPy replay proves itself against the parameters of now
+        out = f(X)
+    np.testing.assert_allclose(out, np.tanh(-3.0 * X[:, 0]), rtol=1e-15)
