@@ -20,6 +20,7 @@ from .graph import (
     KIND_STYLE,
     PRECISION,
     Analysis,
+    check_precision,
     edge_keys,
     edge_text,
     emit,
@@ -74,6 +75,7 @@ def backprop_frames(
         >>> len(frames), x.grad  # x.grad untouched
         (3, 0.0)
     """
+    precision = check_precision(precision)
     analysis = Analysis(root, max_nodes)
     order, n = analysis.order, len(analysis.order)
     steps = sum(v.op is not None for v in order)
@@ -283,6 +285,11 @@ def save_frames(
     frames = list(frames)
     if not frames:
         raise ValueError("save_frames: no frames to save")
+    bad = next((f for f in frames if not isinstance(f, graphviz.Digraph)), None)
+    if bad is not None:
+        raise TypeError(
+            f"save_frames: frames must be graphviz Digraphs (from backprop_frames), got {type(bad).__name__}"
+        )
     path = Path(path)
     width = max(3, len(str(len(frames) - 1)))
     names = [f"frame_{k:0{width}d}" for k in range(len(frames))]

@@ -84,15 +84,36 @@ def op_text(op: Op, arg: Any, precision: int = PRECISION) -> str:
     return op.describe(arg)
 
 
+def check_precision(precision: Any) -> int:
+    """``precision`` if it is a whole number of significant digits from 1 to 17, else ValueError naming it."""
+    if isinstance(precision, bool) or not isinstance(precision, int) or not 1 <= precision <= 17:
+        raise ValueError(f"precision must be a whole number of digits from 1 to 17, got {precision!r}"[:200])
+    return precision
+
+
+def _drawable(text: str) -> str:
+    """``text`` if a picture can show it; ValueError naming the label for a NUL, a lone surrogate or a
+    noncharacter (U+FFFE, U+FFFF, ...), which Graphviz and SVG files cannot carry."""
+    for char in text:
+        code = ord(char)
+        if code == 0 or 0xD800 <= code <= 0xDFFF or (code & 0xFFFE) == 0xFFFE or 0xFDD0 <= code <= 0xFDEF:
+            raise ValueError(f"viz: the label {text!r} holds {char!r} (U+{code:04X}), which no picture can show"[:300])
+    return text
+
+
 def escape_record(text: str) -> str:
-    r"""Escape one field of a record label: \ | { } < > are special there; newlines become \n."""
+    r"""Escape one field of a record label: \ | { } < > are special there, & would start an entity
+    (so "&amp;" shows as typed); newlines become \n. Text no picture can show is refused."""
+    text = _drawable(text).replace("&", "&amp;")
     for char in "\\|{}<>":
         text = text.replace(char, "\\" + char)
     return text.replace("\n", "\\n")
 
 
 def escape_plain(text: str) -> graphviz.quoting.NoHtml:
-    r"""A plain (non-record) label: backslashes doubled, newlines as \n, never read as HTML."""
+    r"""A plain (non-record) label: backslashes doubled, & as &amp; (entities show as typed), newlines
+    as \n, never read as HTML. Text no picture can show is refused."""
+    text = _drawable(text).replace("&", "&amp;")
     return graphviz.nohtml(text.replace("\\", "\\\\").replace("\n", "\\n"))
 
 
@@ -395,6 +416,7 @@ def draw_graph(
         >>> "∂y/∂in" in g.source
         True
     """
+    precision = check_precision(precision)
     analysis = Analysis(root, max_nodes)
     order, lr = analysis.order, rankdir in ("LR", "RL")
     dot = new_digraph("computation_graph", rankdir)

@@ -7,7 +7,7 @@ from typing import Any
 
 import graphviz
 
-from .graph import FONT, NEGATIVE, POSITIVE, GraphTooLarge, escape_plain, fmt
+from .graph import FONT, NEGATIVE, POSITIVE, GraphTooLarge, check_precision, escape_plain, fmt
 from .render import Drawing
 
 __all__ = ["draw_network"]
@@ -49,6 +49,7 @@ def draw_network(
     layers = list(mlp.layers)
     if not layers:
         raise ValueError("draw_network: the network has no layers")
+    precision = check_precision(precision)
     weights = [[[_number(w) for w in neuron.w] for neuron in layer.neurons] for layer in layers]
     biases = [[_number(neuron.b) for neuron in layer.neurons] for layer in layers]
     edges = sum(len(row) for layer in weights for row in layer)

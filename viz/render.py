@@ -73,8 +73,12 @@ def fitted_html(svg: str, prefix: str, *, full_size: bool = True) -> str:
 def inline_svg(svg: str, prefix: str) -> str:
     """An SVG file's text fit to sit inside HTML: no XML prolog, every id (and reference) starting with ``prefix``."""
     svg = svg[svg.index("<svg") :]
-    svg = re.sub(r'\bid="', f'id="{prefix}', svg)
-    return re.sub(r"url\(#", f"url(#{prefix}", svg).replace('href="#', f'href="#{prefix}')
+
+    def in_tag(match: re.Match[str]) -> str:  # attributes only: a label's text is never touched
+        tag = re.sub(r'\bid="', f'id="{prefix}', match.group(0))
+        return re.sub(r"url\(#", f"url(#{prefix}", tag).replace('href="#', f'href="#{prefix}')
+
+    return re.sub(r"<[^>]*>", in_tag, svg)
 
 
 def install_advice(saved: str | Path | None) -> str:
