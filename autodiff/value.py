@@ -60,6 +60,9 @@ Number = float | int  # what may stand beside a Value in arithmetic (numpy real 
 # its output, so sorting nodes by this number gives a topological order.
 _next_order = itertools.count().__next__
 _isfinite = math.isfinite
+# Bound once: a method called on an imported name compiles to a plain attribute load and call,
+# slower than the method call it would be on a name of this module (make_node runs per node).
+_current_mode = MODE.get
 _CONSTANT = "a number combined with a Value"
 
 
@@ -111,7 +114,7 @@ class Value:
         self._parents: Any = ()
         self._op: Op | None = None
         self._arg: Any = None
-        self._scope: Scope | None = MODE.get().scope
+        self._scope: Scope | None = _current_mode().scope
         self._order = _next_order()
         self._pass: object = None
 
@@ -331,7 +334,7 @@ def make_node(op: Op, parents: Any, arg: Any, data: Any) -> Value:
     out.data = data
     out.grad = 0.0
     out.label = ""
-    mode = MODE.get()
+    mode = _current_mode()
     if mode.record:
         out._parents = parents
         out._op = op
