@@ -41,20 +41,21 @@ class CompiledLoss:
     Args:
         model: an nn Module called on one sample.
         loss_fn: a loss of nn.losses (or alike): (outputs, targets) -> Value, the batch mean.
-        n_features: inputs per sample.
-        y: all the targets fit will see (to choose how they enter, and trace each class).
+        X: the samples fit will see, (n_samples, n_features): traces are made on real rows.
+        y: their targets (to choose how targets enter, and trace each class).
     """
 
-    def __init__(self, model: Any, loss_fn: Callable[..., Value], n_features: int, y: Any) -> None:
+    def __init__(self, model: Any, loss_fn: Callable[..., Value], X: np.ndarray, y: Any) -> None:
         self.model = model
         self.loss_fn = loss_fn
-        self.n_features = n_features
+        X = np.asarray(X, dtype=float)
+        self.n_features = X.shape[1]
         self.target_shape = np.asarray(y).shape[1:]
         targets = _target_rows(y)
         self.n_targets = targets.shape[1]
         self.by_target: dict[tuple, autodiff.Compiled] | None = None
         self.as_inputs: autodiff.Compiled | None = None
-        self._choose(np.asarray(y), targets)
+        self._choose(X, np.asarray(y), targets)
 
     def _target(self, values: Sequence[Any]) -> Any:
         """One sample's target, shaped as the caller gave them (a number, or a row)."""
@@ -62,14 +63,14 @@ class CompiledLoss:
             return values[0]
         return list(values)
 
-    def _choose(self, y: np.ndarray, targets: np.ndarray) -> None:
+    def _choose(self, X: np.ndarray, y: np.ndarray, targets: np.ndarray) -> None:
         n = self.n_features
 
         def with_target_inputs(*xs: Any) -> list:
             outputs = self.model(list(xs[:n]))
             return [self.loss_fn([outputs], [self._target(xs[n:])]), *outputs]
 
-        rows = np.column_stack([np.zeros((len(targets), n)), targets])
+        rows = np.column_stack([X, targets])
         distinct = np.unique(targets, axis=0)
         if len(distinct) > 1:
             try:
@@ -86,15 +87,17 @@ class CompiledLoss:
             )
         self.by_target = {}
         for target in distinct:
-            self._trace_target(y[np.flatnonzero((targets == target).all(axis=1))[0]])
+            first = np.flatnonzero((targets == target).all(axis=1))[0]
+            self._trace_target(y[first], X[first])
 
-    def _trace_target(self, target: Any) -> autodiff.Compiled:
-        """The trace for one target value (traced now: a loss that cannot be is found early)."""
+    def _trace_target(self, target: Any, row: np.ndarray) -> autodiff.Compiled:
+        """The trace for one target value, made on a sample ``row`` that has it (made now: a loss
+        that cannot be traced is found before training)."""
         assert self.by_target is not None
         if len(self.by_target) >= MAX_TRACES:
             raise TraceError(f"more than {MAX_TRACES} distinct targets, each a trace of its own")
         compiled = autodiff.compile(_fixed_target(self.model, self.loss_fn, target, self.n_features))
-        compiled.prepare(np.zeros((1, self.n_features)))
+        compiled.prepare(row[None, :])
         self.by_target[tuple(_target_rows([target])[0].tolist())] = compiled
         return compiled
 
@@ -115,7 +118,9 @@ class CompiledLoss:
             distinct, which = np.unique(targets, axis=0, return_inverse=True)
             for k, target in enumerate(distinct):  # a target first seen now is traced now
                 rows = np.flatnonzero(which.ravel() == k)
-                compiled = self.by_target.get(tuple(target.tolist())) or self._trace_target(np.asarray(y)[rows[0]])
+                compiled = self.by_target.get(tuple(target.tolist()))
+                if compiled is None:
+                    compiled = self._trace_target(np.asarray(y)[rows[0]], np.asarray(X, dtype=float)[rows[0]])
                 result[rows] = compiled.backward(X[rows], grad=weights[rows])
         if row_weights is None:
             return float(np.sum(result[:, 0]) / len(X)), result[:, 1:]
@@ -155,11 +160,22 @@ def compile_loss(model: Any, loss_fn: Callable[..., Value], X: np.ndarray, y: An
     if engine == "scalar":
         return None
     try:
-        return CompiledLoss(model, loss_fn, X.shape[1], y)
-    except (TraceError, TypeError, IndexError) as error:
-        if engine == "compiled":
-            raise TraceError(f"fit: the loss cannot be compiled: {error}") from error
-        warnings.warn(
-            f"fit: using the scalar engine, since the loss cannot be compiled: {error}", RuntimeWarning, stacklevel=3
-        )
+        return CompiledLoss(model, loss_fn, X, y)
+    except (ArithmeticError, ValueError) as error:
+        if isinstance(error, TraceError):
+            _cannot_compile(engine, error)
+        # The data itself fails (an overflow on a real row): the scalar engine meets it in the first
+        # batch, and fit reports it there as it always does (TrainingDiverged naming the epoch).
         return None
+    except (TypeError, IndexError) as error:
+        _cannot_compile(engine, error)
+    return None
+
+
+def _cannot_compile(engine: str, error: Exception) -> None:
+    """engine "compiled": the reason as a TraceError; "auto": a warning (then the scalar engine trains)."""
+    if engine == "compiled":
+        raise TraceError(f"fit: the loss cannot be compiled: {error}") from error
+    warnings.warn(
+        f"fit: using the scalar engine, since the loss cannot be compiled: {error}", RuntimeWarning, stacklevel=4
+    )

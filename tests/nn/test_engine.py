@@ -39,7 +39,7 @@ def test_compiled_loss_equals_the_scalar_engine(loss, activation):
     y, n_out, output_activation = CASES[loss]
     model = nn.MLP(2, [5, n_out], activation=activation, output_activation=output_activation, seed=3)
     loss_fn = nn.losses.get_loss(loss.split()[-1])
-    compiled = CompiledLoss(model, loss_fn, 2, y)
+    compiled = CompiledLoss(model, loss_fn, X3, y)
     if loss == "regression mse":  # every target differs: they enter the trace as inputs
         assert compiled.as_inputs is not None
     value, outputs, grads = _scalar(model, loss_fn, X3, y)
