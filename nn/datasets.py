@@ -38,12 +38,19 @@ Example:
     ((150, 2), (50, 2))
 """
 
+from __future__ import annotations
+
 import math
 import numbers
+from collections.abc import Iterator, Sequence
+from typing import Any, Literal, cast, overload
 
 import numpy as np
 
 from ._checks import SeedError
+
+# What ``random_state`` / ``rng`` accept (see the module docstring).
+RandomStateLike = int | np.random.Generator | np.random.RandomState | None
 
 __all__ = [
     "xor",
@@ -63,7 +70,7 @@ __all__ = [
 # ---------------------------------------------------------------------------
 
 
-def _rng(random_state):
+def _rng(random_state: RandomStateLike) -> np.random.Generator:
     """Turn ``random_state`` into a ``np.random.Generator``.
 
     Args:
@@ -89,7 +96,7 @@ def _rng(random_state):
     )
 
 
-def _random_state(random_state):
+def _random_state(random_state: RandomStateLike) -> np.random.RandomState | np.random.Generator:
     """scikit-learn's ``check_random_state``, plus Generators: the object the scikit-learn twins draw from.
 
     Args:
@@ -115,19 +122,23 @@ def _random_state(random_state):
     )
 
 
-def _is_int(value):
+def _is_int(value: object) -> bool:
     """True for Python/NumPy integers, False for bools and everything else."""
     return isinstance(value, numbers.Integral) and not isinstance(value, bool)
 
 
-def _check_positive_int(name, value):
+def _check_positive_int(name: str, value: Any) -> int:
     """Raise ValueError unless ``value`` is an int >= 1."""
     if not _is_int(value) or value < 1:
         raise ValueError(f"{name} must be a positive int, got {value!r}")
     return int(value)
 
 
-def _check_noise(noise, allow_none=True):
+@overload
+def _check_noise(noise: float | None, allow_none: Literal[False]) -> float: ...
+@overload
+def _check_noise(noise: float | None, allow_none: bool = True) -> float | None: ...
+def _check_noise(noise: float | None, allow_none: bool = True) -> float | None:
     """Raise ValueError unless ``noise`` is a number >= 0 (or None if allowed)."""
     if noise is None and allow_none:
         return None
@@ -136,7 +147,7 @@ def _check_noise(noise, allow_none=True):
     return float(noise)
 
 
-def _split_evenly(n_samples, n_parts):
+def _split_evenly(n_samples: int, n_parts: int) -> list[int]:
     """Split ``n_samples`` into ``n_parts`` ints; the first parts get the remainder.
 
     >>> _split_evenly(10, 3)
@@ -148,14 +159,16 @@ def _split_evenly(n_samples, n_parts):
     return counts
 
 
-def _shuffle(rng, X, y):
+def _shuffle(
+    rng: np.random.RandomState | np.random.Generator, X: np.ndarray, y: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
     """Apply one random permutation to the rows of both X and y (drawn as ``sklearn.utils.shuffle`` draws it)."""
     order = np.arange(len(X))
     rng.shuffle(order)
     return X[order], y[order]
 
 
-def _two_counts(n_samples):
+def _two_counts(n_samples: int | tuple[int, int]) -> tuple[int, int]:
     """(n_out, n_in) for moons and circles: an int is split n // 2 and the rest, a pair is taken as is."""
     if _is_int(n_samples):
         n_samples = _check_positive_int("n_samples", n_samples)
@@ -172,7 +185,7 @@ def _two_counts(n_samples):
 # ---------------------------------------------------------------------------
 
 
-def xor():
+def xor() -> tuple[np.ndarray, np.ndarray]:
     """The four points of the XOR problem.
 
     Returns:
@@ -190,16 +203,16 @@ def xor():
 
 
 def make_blobs(
-    n_samples=100,
-    n_features=2,
+    n_samples: int | Sequence[int] = 100,
+    n_features: int = 2,
     *,
-    centers=None,
-    cluster_std=1.0,
-    center_box=(-10.0, 10.0),
-    shuffle=True,
-    random_state=None,
-    return_centers=False,
-):
+    centers: int | Any | None = None,
+    cluster_std: float | Any = 1.0,
+    center_box: tuple[float, float] = (-10.0, 10.0),
+    shuffle: bool = True,
+    random_state: RandomStateLike = None,
+    return_centers: bool = False,
+) -> tuple[np.ndarray, np.ndarray] | tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Isotropic Gaussian clusters ("blobs"): ``sklearn.datasets.make_blobs``, the same arrays for an int seed.
 
     Args:
@@ -235,7 +248,7 @@ def make_blobs(
     centers = _blob_centers(rng, centers, n_features, center_box, None if counts is None else len(counts))
     n_centers, n_features = centers.shape
     if counts is None:
-        counts = _split_evenly(n_samples, n_centers)
+        counts = _split_evenly(cast(int, n_samples), n_centers)  # made an int by the check above
     elif len(counts) != n_centers:
         raise ValueError(f"n_samples has {len(counts)} counts but there are {n_centers} centers")
     stds = _blob_stds(cluster_std, n_centers)
@@ -251,7 +264,7 @@ def make_blobs(
     return (X, y, centers) if return_centers else (X, y)
 
 
-def _check_counts(n_samples):
+def _check_counts(n_samples: Any) -> list[int]:
     """n_samples given per center: a non-empty sequence of non-negative ints with a positive sum."""
     counts = np.asarray(n_samples)
     if counts.ndim != 1 or len(counts) == 0 or not np.issubdtype(counts.dtype, np.integer) or (counts < 0).any():
@@ -261,7 +274,13 @@ def _check_counts(n_samples):
     return counts.tolist()
 
 
-def _blob_centers(rng, centers, n_features, center_box, n_counts):
+def _blob_centers(
+    rng: np.random.RandomState | np.random.Generator,
+    centers: Any,
+    n_features: int,
+    center_box: tuple[float, float],
+    n_counts: int | None,
+) -> np.ndarray:
     """The centers of make_blobs as an array (n_centers, n_features), drawn from ``rng`` if not given."""
     if centers is None or _is_int(centers):
         default = 3 if n_counts is None else n_counts
@@ -281,7 +300,7 @@ def _blob_centers(rng, centers, n_features, center_box, n_counts):
     return centers
 
 
-def _blob_stds(cluster_std, n_centers):
+def _blob_stds(cluster_std: Any, n_centers: int) -> np.ndarray:
     """cluster_std as one non-negative float per center."""
     stds = np.asarray(cluster_std, dtype=float)
     if stds.ndim == 0:
@@ -295,7 +314,13 @@ def _blob_stds(cluster_std, n_centers):
     return stds
 
 
-def _two_curves(outer, inner, shuffle, noise, rng):
+def _two_curves(
+    outer: tuple[np.ndarray, np.ndarray],
+    inner: tuple[np.ndarray, np.ndarray],
+    shuffle: bool,
+    noise: float | None,
+    rng: np.random.RandomState | np.random.Generator,
+) -> tuple[np.ndarray, np.ndarray]:
     """X and y of moons and circles: the outer curve is class 0; shuffled, then noise added (scikit-learn's order)."""
     X = np.vstack([np.append(outer[0], inner[0]), np.append(outer[1], inner[1])]).T
     y = np.hstack([np.zeros(len(outer[0]), dtype=np.int64), np.ones(len(inner[0]), dtype=np.int64)])
@@ -306,7 +331,13 @@ def _two_curves(outer, inner, shuffle, noise, rng):
     return X, y
 
 
-def make_moons(n_samples=100, *, shuffle=True, noise=None, random_state=None):
+def make_moons(
+    n_samples: int | tuple[int, int] = 100,
+    *,
+    shuffle: bool = True,
+    noise: float | None = None,
+    random_state: RandomStateLike = None,
+) -> tuple[np.ndarray, np.ndarray]:
     """Two interleaving half circles: ``sklearn.datasets.make_moons``, the same arrays for an int seed.
 
     Class 0 is the upper half of the unit circle, ``(cos t, sin t)`` for
@@ -339,7 +370,14 @@ def make_moons(n_samples=100, *, shuffle=True, noise=None, random_state=None):
     return _two_curves(outer, inner, shuffle, noise, rng)
 
 
-def make_circles(n_samples=100, *, shuffle=True, noise=None, random_state=None, factor=0.8):
+def make_circles(
+    n_samples: int | tuple[int, int] = 100,
+    *,
+    shuffle: bool = True,
+    noise: float | None = None,
+    random_state: RandomStateLike = None,
+    factor: float = 0.8,
+) -> tuple[np.ndarray, np.ndarray]:
     """A small circle inside a large one: ``sklearn.datasets.make_circles``, the same arrays for an int seed.
 
     Class 0 lies on the unit circle, class 1 on the circle of radius
@@ -375,7 +413,15 @@ def make_circles(n_samples=100, *, shuffle=True, noise=None, random_state=None, 
     return _two_curves(outer, inner, shuffle, noise, rng)
 
 
-def make_spirals(n_samples=100, n_classes=2, noise=0.0, turns=1.0, random_state=None, *, shuffle=True):
+def make_spirals(
+    n_samples: int = 100,
+    n_classes: int = 2,
+    noise: float = 0.0,
+    turns: float = 1.0,
+    random_state: RandomStateLike = None,
+    *,
+    shuffle: bool = True,
+) -> tuple[np.ndarray, np.ndarray]:
     """Interleaved spiral arms, one per class (the classic cs231n dataset).
 
     Arm ``k`` has points at radius ``r`` evenly spaced on [0, 1] and angle
@@ -425,7 +471,12 @@ def make_spirals(n_samples=100, n_classes=2, noise=0.0, turns=1.0, random_state=
     return X, y
 
 
-def make_sine(n_samples=100, noise=0.1, x_range=(-np.pi, np.pi), random_state=None):
+def make_sine(
+    n_samples: int = 100,
+    noise: float = 0.1,
+    x_range: tuple[float, float] = (-np.pi, np.pi),
+    random_state: RandomStateLike = None,
+) -> tuple[np.ndarray, np.ndarray]:
     """A noisy sine wave for 1-D regression: ``y = sin(x) + noise * N(0, 1)``.
 
     ``x`` is drawn uniformly from ``x_range`` and then sorted ascending, so
@@ -464,7 +515,7 @@ def make_sine(n_samples=100, noise=0.1, x_range=(-np.pi, np.pi), random_state=No
 # ---------------------------------------------------------------------------
 
 
-def one_hot(y, n_classes=None):
+def one_hot(y: Any, n_classes: int | None = None) -> np.ndarray:
     """Encode integer class labels as one-hot rows.
 
     Args:
@@ -504,10 +555,10 @@ def one_hot(y, n_classes=None):
     return out
 
 
-def _split_sizes(n, test_size, train_size):
+def _split_sizes(n: int, test_size: float | None, train_size: float | None) -> tuple[int, int]:
     """Number of test and train samples, computed the way scikit-learn does."""
 
-    def check(name, size):
+    def check(name: str, size: float | None) -> None:
         if size is None:
             return
         if _is_int(size):
@@ -531,6 +582,7 @@ def _split_sizes(n, test_size, train_size):
     if train_size is not None:
         n_train = math.floor(train_size * n) if not _is_int(train_size) else int(train_size)
     if n_train is None:
+        assert n_test is not None  # test_size is 0.25 when neither size is given
         n_train = n - n_test
     if n_test is None:
         n_test = n - n_train
@@ -544,7 +596,9 @@ def _split_sizes(n, test_size, train_size):
     return n_test, n_train
 
 
-def _approximate_mode(class_counts, n_draws, rng):
+def _approximate_mode(
+    class_counts: np.ndarray, n_draws: int, rng: np.random.RandomState | np.random.Generator
+) -> np.ndarray:
     """How many of ``n_draws`` samples each class gets, proportionally (scikit-learn's ``_approximate_mode``).
 
     The floor of each class's share, then one more for the classes with the
@@ -569,7 +623,9 @@ def _approximate_mode(class_counts, n_draws, rng):
     return floored.astype(int)
 
 
-def _stratified_indices(labels, n_train, n_test, rng):
+def _stratified_indices(
+    labels: np.ndarray, n_train: int, n_test: int, rng: np.random.RandomState | np.random.Generator
+) -> tuple[np.ndarray, np.ndarray]:
     """Train and test indices with each class in proportion (scikit-learn's StratifiedShuffleSplit, first split)."""
     if labels.ndim == 2:  # multilabel rows: each distinct row is a class
         labels = np.array([" ".join(row.astype("str")) for row in labels])
@@ -583,7 +639,8 @@ def _stratified_indices(labels, n_train, n_test, rng):
     class_indices = np.split(np.argsort(label_ids.reshape(-1), kind="stable"), np.cumsum(class_counts)[:-1])
     n_i = _approximate_mode(class_counts, n_train, rng)
     t_i = _approximate_mode(class_counts - n_i, n_test, rng)
-    train, test = [], []
+    train: list[int] = []
+    test: list[int] = []
     for k in range(len(classes)):
         members = class_indices[k].take(rng.permutation(class_counts[k]), mode="clip")
         train.extend(members[: n_i[k]])
@@ -591,7 +648,14 @@ def _stratified_indices(labels, n_train, n_test, rng):
     return rng.permutation(train), rng.permutation(test)
 
 
-def train_test_split(*arrays, test_size=None, train_size=None, random_state=None, shuffle=True, stratify=None):
+def train_test_split(
+    *arrays: Any,
+    test_size: float | None = None,
+    train_size: float | None = None,
+    random_state: RandomStateLike = None,
+    shuffle: bool = True,
+    stratify: Any = None,
+) -> list[np.ndarray]:
     """Split arrays into random train and test parts: scikit-learn's, the same indices for an int seed.
 
     ``test_size`` and ``train_size`` may be a float fraction in (0, 1) or an
@@ -626,7 +690,7 @@ def train_test_split(*arrays, test_size=None, train_size=None, random_state=None
     """
     if not arrays:
         raise ValueError("train_test_split needs at least one array")
-    arrays = [np.asarray(a) for a in arrays]
+    arrays = tuple(np.asarray(a) for a in arrays)
     if any(a.ndim == 0 for a in arrays):
         raise ValueError("train_test_split needs arrays or lists, got a scalar")
     lengths = [len(a) for a in arrays]
@@ -656,7 +720,9 @@ def train_test_split(*arrays, test_size=None, train_size=None, random_state=None
     return result
 
 
-def batches(X, y, batch_size, shuffle=True, rng=None):
+def batches(
+    X: Any, y: Any, batch_size: int, shuffle: bool = True, rng: RandomStateLike = None
+) -> Iterator[tuple[np.ndarray, np.ndarray]]:
     """Iterate over mini-batches ``(X_batch, y_batch)`` covering each sample once.
 
     The arguments are checked immediately (not on the first ``next``).  One
@@ -690,7 +756,9 @@ def batches(X, y, batch_size, shuffle=True, rng=None):
     return _batch_generator(X, y, order, batch_size)
 
 
-def _batch_generator(X, y, order, batch_size):
+def _batch_generator(
+    X: np.ndarray, y: np.ndarray, order: np.ndarray, batch_size: int
+) -> Iterator[tuple[np.ndarray, np.ndarray]]:
     """Yield consecutive ``batch_size`` slices of ``order`` as (X, y) pairs."""
     for start in range(0, len(order), batch_size):
         idx = order[start : start + batch_size]
