@@ -29,18 +29,20 @@ Example:
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 
 from .activations import LEAKY_SLOPE
 from .inference import weight_matrices
-from .layers import MLP
+from .layers import MLP, Layer
 
 __all__ = ["to_torch", "from_torch"]
 
 _SOFTPLUS_THRESHOLD = 40.0  # above it torch returns x; log1p(exp(-40)) is below float64's resolution of 40
 
 
-def _torch():
+def _torch() -> Any:
     try:
         import torch
     except ImportError as error:
@@ -50,7 +52,7 @@ def _torch():
     return torch
 
 
-def _activation_module(torch, name: str):
+def _activation_module(torch: Any, name: str) -> Any:
     """The torch module for an nn activation name (None for "linear")."""
     modules = {
         "linear": None,
@@ -64,7 +66,7 @@ def _activation_module(torch, name: str):
     return None if make is None else make()
 
 
-def to_torch(model, dtype=None):
+def to_torch(model: Any, dtype: Any = None) -> Any:
     """A ``torch.nn.Sequential`` computing what ``model`` computes.
 
     Args:
@@ -81,7 +83,7 @@ def to_torch(model, dtype=None):
     if not isinstance(model, MLP):
         raise TypeError(f"to_torch takes an nn.MLP or a fitted estimator, got {type(model).__name__}")
     dtype = torch.float64 if dtype is None else dtype
-    modules = []
+    modules: list[Any] = []
     for layer, (W, b) in zip(model.layers, weight_matrices(model)):
         linear = torch.nn.Linear(layer.nin, layer.nout, dtype=dtype)
         with torch.no_grad():
@@ -94,7 +96,7 @@ def to_torch(model, dtype=None):
     return torch.nn.Sequential(*modules)
 
 
-def _activation_name(torch, module, index: int) -> str:
+def _activation_name(torch: Any, module: Any, index: int) -> str:
     """The nn name of a torch activation module; ValueError naming the layer if nn has no such unit."""
     plain = {torch.nn.ReLU: "relu", torch.nn.Tanh: "tanh", torch.nn.Sigmoid: "sigmoid", torch.nn.Identity: "linear"}
     if type(module) in plain:
@@ -109,9 +111,9 @@ def _activation_name(torch, module, index: int) -> str:
     )
 
 
-def _dense_layers(torch, modules) -> list:
+def _dense_layers(torch: Any, modules: list[Any]) -> list[list[Any]]:
     """[(Linear, activation name)] from a list of modules: each Linear and the activations after it."""
-    layers = []
+    layers: list[list[Any]] = []
     for index, module in enumerate(modules):
         if isinstance(module, torch.nn.Linear):
             layers.append([module, "linear"])
@@ -127,7 +129,7 @@ def _dense_layers(torch, modules) -> list:
     return layers
 
 
-def _load_linear(torch, layer, linear) -> None:
+def _load_linear(torch: Any, layer: Layer, linear: Any) -> None:
     """Copy a torch Linear's weight and bias (zeros if it has none) into an nn Layer, as float64."""
     W = linear.weight.detach().to(torch.float64).cpu().numpy()
     b = np.zeros(linear.out_features) if linear.bias is None else linear.bias.detach().to(torch.float64).cpu().numpy()
@@ -137,7 +139,7 @@ def _load_linear(torch, layer, linear) -> None:
         neuron.b.data = bias
 
 
-def from_torch(module) -> MLP:
+def from_torch(module: Any) -> MLP:
     """An ``nn.MLP`` with the weights of a torch Sequential of Linear and activation modules (or one Linear).
 
     Args:
