@@ -40,6 +40,7 @@ Example:
 from __future__ import annotations
 
 import warnings
+from collections.abc import Sequence
 
 import numpy as np
 from scipy.special import expit, xlogy
@@ -65,13 +66,13 @@ def _softmax(z: np.ndarray) -> np.ndarray:
     return e / e.sum(axis=1, keepdims=True)
 
 
-def _clipped_log_loss(Y, Z, weights) -> float:
+def _clipped_log_loss(Y: np.ndarray, Z: np.ndarray, weights: np.ndarray | None) -> float:
     """scikit-learn's log_loss of softmax(Z): probabilities clipped to [eps, 1 - eps]."""
     P = np.clip(_softmax(Z), _EPS, 1 - _EPS)
     return float(-np.average(xlogy(Y, P), weights=weights, axis=0).sum())
 
 
-def _clipped_binary_log_loss(Y, Z, weights) -> float:
+def _clipped_binary_log_loss(Y: np.ndarray, Z: np.ndarray, weights: np.ndarray | None) -> float:
     """scikit-learn's binary_log_loss of expit(Z): probabilities clipped to [eps, 1 - eps]."""
     P = np.clip(expit(Z), _EPS, 1 - _EPS)
     return float(-np.average(xlogy(Y, P) + xlogy(1 - Y, 1 - P), weights=weights, axis=0).sum())
@@ -83,7 +84,9 @@ _CLIPPED = {"log_loss": _clipped_log_loss, "binary_log_loss": _clipped_binary_lo
 _OUTPUTS = {"identity": lambda z: z, "exp": np.exp, "softmax": _softmax, "logistic": expit}
 
 
-def forward(coefs, intercepts, X, activation: str, out_activation: str) -> np.ndarray:
+def forward(
+    coefs: list[np.ndarray], intercepts: list[np.ndarray], X: np.ndarray, activation: str, out_activation: str
+) -> np.ndarray:
     """The network's output for every row of X, with NumPy (no graph): what predict uses.
 
     Args:
@@ -116,7 +119,7 @@ class Network:
         activation: hidden activation, scikit-learn's name ("identity", "logistic", "tanh", "relu").
     """
 
-    def __init__(self, layer_units, activation: str):
+    def __init__(self, layer_units: Sequence[int], activation: str) -> None:
         self.layer_units = [int(n) for n in layer_units]
         self.mlp = MLP(layer_units[0], list(layer_units[1:]), NN_ACTIVATIONS[activation], "linear", seed=0)
         self._weights = [w for layer in self.mlp.layers for neuron in layer.neurons for w in neuron.w]
@@ -142,7 +145,7 @@ class Network:
                 self._compiled[loss] = compile_loss(self.mlp, sample_loss, X, Y, "auto")
         return self._compiled[loss]
 
-    def set_weights(self, coefs, intercepts) -> None:
+    def set_weights(self, coefs: Sequence[np.ndarray], intercepts: Sequence[np.ndarray]) -> None:
         """Copy scikit-learn's arrays into the MLP's Parameters."""
         for layer, W, b in zip(self.mlp.layers, coefs, intercepts):
             for neuron, column, bias in zip(layer.neurons, np.asarray(W).T.tolist(), np.asarray(b).tolist()):
@@ -150,15 +153,25 @@ class Network:
                     p.data = value
                 neuron.b.data = bias
 
-    def gradients(self) -> tuple[list, list]:
+    def gradients(self) -> tuple[list[np.ndarray], list[np.ndarray]]:
         """The Parameters' gradients, laid out like (coefs, intercepts)."""
-        coefs, intercepts = [], []
+        coefs: list[np.ndarray] = []
+        intercepts: list[np.ndarray] = []
         for layer in self.mlp.layers:
             coefs.append(np.array([[w.grad for w in n.w] for n in layer.neurons], dtype=float).T)
             intercepts.append(np.array([n.b.grad for n in layer.neurons], dtype=float))
         return coefs, intercepts
 
-    def loss_and_gradients(self, coefs, intercepts, X, Y, sample_weight, loss: str, alpha: float):
+    def loss_and_gradients(
+        self,
+        coefs: Sequence[np.ndarray],
+        intercepts: Sequence[np.ndarray],
+        X: np.ndarray,
+        Y: np.ndarray,
+        sample_weight: np.ndarray | None,
+        loss: str,
+        alpha: float,
+    ) -> tuple[float, list[np.ndarray], list[np.ndarray]]:
         """scikit-learn's batch loss and its gradients, computed by the engine.
 
         Args:
@@ -195,7 +208,7 @@ class Network:
         return (data + penalty, *self.gradients())
 
     @staticmethod
-    def _sample_loss(out: list, y: list, loss: str):
+    def _sample_loss(out: list[autodiff.Value], y: list[float], loss: str) -> autodiff.Value:
         """One sample's loss term (see the module docstring), a Value."""
         k = len(out)
         if loss == "squared_error":

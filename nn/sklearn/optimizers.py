@@ -23,6 +23,8 @@ Example:
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 
 __all__ = ["SGD", "Adam"]
@@ -31,11 +33,11 @@ __all__ = ["SGD", "Adam"]
 class _Optimizer:
     """What both solvers share: the update loop and the default end-of-epoch and stall rules."""
 
-    def __init__(self, learning_rate_init: float):
+    def __init__(self, learning_rate_init: float) -> None:
         self.learning_rate_init = learning_rate_init
         self.learning_rate = float(learning_rate_init)
 
-    def update_params(self, params: list, grads: list) -> None:
+    def update_params(self, params: list[np.ndarray], grads: list[np.ndarray]) -> None:
         """Add this step's update to every array of ``params`` (in place)."""
         for param, update in zip(params, self._updates(grads)):
             param += update
@@ -43,13 +45,13 @@ class _Optimizer:
     def iteration_ends(self, time_step: int) -> None:
         """Called after each epoch with the number of samples seen so far."""
 
-    def trigger_stopping(self, msg: str, verbose) -> bool:
+    def trigger_stopping(self, msg: str, verbose: Any) -> bool:
         """The loss stalled: True to stop training."""
         if verbose:
             print(msg + " Stopping.")
         return True
 
-    def _updates(self, grads: list) -> list:
+    def _updates(self, grads: list[np.ndarray]) -> list[np.ndarray]:
         raise NotImplementedError
 
 
@@ -63,8 +65,14 @@ class SGD(_Optimizer):
     """
 
     def __init__(
-        self, params, learning_rate_init=0.1, lr_schedule="constant", momentum=0.9, nesterov=True, power_t=0.5
-    ):
+        self,
+        params: list[np.ndarray],
+        learning_rate_init: float = 0.1,
+        lr_schedule: str = "constant",
+        momentum: float = 0.9,
+        nesterov: bool = True,
+        power_t: float = 0.5,
+    ) -> None:
         super().__init__(learning_rate_init)
         self.lr_schedule = lr_schedule
         self.momentum = momentum
@@ -76,7 +84,7 @@ class SGD(_Optimizer):
         if self.lr_schedule == "invscaling":
             self.learning_rate = float(self.learning_rate_init) / (time_step + 1) ** self.power_t
 
-    def trigger_stopping(self, msg: str, verbose) -> bool:
+    def trigger_stopping(self, msg: str, verbose: Any) -> bool:
         if self.lr_schedule != "adaptive":
             return super().trigger_stopping(msg, verbose)
         if self.learning_rate <= 1e-6:
@@ -88,7 +96,7 @@ class SGD(_Optimizer):
             print(msg + f" Setting learning rate to {self.learning_rate:f}")
         return False
 
-    def _updates(self, grads: list) -> list:
+    def _updates(self, grads: list[np.ndarray]) -> list[np.ndarray]:
         mu, lr = self.momentum, self.learning_rate
         self.velocities = [mu * v - lr * g for v, g in zip(self.velocities, grads)]
         if self.nesterov:
@@ -103,7 +111,14 @@ class Adam(_Optimizer):
         params: the arrays to update. learning_rate_init, beta_1, beta_2, epsilon: as scikit-learn's.
     """
 
-    def __init__(self, params, learning_rate_init=0.001, beta_1=0.9, beta_2=0.999, epsilon=1e-8):
+    def __init__(
+        self,
+        params: list[np.ndarray],
+        learning_rate_init: float = 0.001,
+        beta_1: float = 0.9,
+        beta_2: float = 0.999,
+        epsilon: float = 1e-8,
+    ) -> None:
         super().__init__(learning_rate_init)
         self.beta_1 = beta_1
         self.beta_2 = beta_2
@@ -112,7 +127,7 @@ class Adam(_Optimizer):
         self.ms = [np.zeros_like(p) for p in params]
         self.vs = [np.zeros_like(p) for p in params]
 
-    def _updates(self, grads: list) -> list:
+    def _updates(self, grads: list[np.ndarray]) -> list[np.ndarray]:
         self.t += 1
         b1, b2 = self.beta_1, self.beta_2
         self.ms = [b1 * m + (1 - b1) * g for m, g in zip(self.ms, grads)]
