@@ -721,7 +721,11 @@ def train_test_split(
 
 
 def batches(
-    X: Any, y: Any, batch_size: int, shuffle: bool = True, rng: RandomStateLike = None
+    X: Any,
+    y: Any,
+    batch_size: Any,  # an int, checked below (nn.training passes its int | None, None never reaching here)
+    shuffle: bool = True,
+    rng: RandomStateLike = None,
 ) -> Iterator[tuple[np.ndarray, np.ndarray]]:
     """Iterate over mini-batches ``(X_batch, y_batch)`` covering each sample once.
 

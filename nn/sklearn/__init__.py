@@ -18,13 +18,15 @@ Example:
 
 from __future__ import annotations
 
+from typing import Any
+
 from . import persistence  # noqa: F401  (registers the save/load kinds; imports no scikit-learn)
 from ._require import require_sklearn
 
 __all__ = ["MLPClassifier", "MLPRegressor"]
 
 
-def __getattr__(name: str):
+def __getattr__(name: str) -> Any:
     if name == "MLPClassifier":
         require_sklearn()
         from .classifier import MLPClassifier

@@ -1,5 +1,7 @@
 """The constructor parameters both estimators share, documented once (scikit-learn's names and defaults)."""
 
+from __future__ import annotations
+
 DOC_PARAMS = """
     Args:
         hidden_layer_sizes: sizes of the hidden layers, e.g. (100,) or (16, 16).

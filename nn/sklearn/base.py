@@ -37,8 +37,9 @@ from __future__ import annotations
 
 import copy
 import warnings
+from collections.abc import Callable
 from numbers import Integral, Real
-from typing import Any
+from typing import Any, TypeVar
 
 import numpy as np
 import scipy.optimize
@@ -48,7 +49,8 @@ from sklearn.utils import check_random_state, gen_batches
 from sklearn.utils._param_validation import Interval, Options, StrOptions
 from sklearn.utils.validation import _check_sample_weight, check_is_fitted, validate_data
 
-from ..datasets import train_test_split
+from ..datasets import RandomStateLike, train_test_split
+from ..layers import MLP
 from ..training import TrainingDiverged
 from .network import OUTPUT_LOSS, Network, forward
 from .optimizers import SGD, Adam
@@ -66,25 +68,27 @@ class SolverDiverged(TrainingDiverged, ValueError):
 
 _STOCHASTIC_SOLVERS = ("sgd", "adam")
 
+_Est = TypeVar("_Est", bound="BaseMLP")  # fit and partial_fit return the estimator they are called on
 
-def _pack(coefs: list, intercepts: list) -> np.ndarray:
+
+def _pack(coefs: list[np.ndarray], intercepts: list[np.ndarray]) -> np.ndarray:
     """All weights as one vector: the coefs, then the intercepts (scikit-learn's order, for L-BFGS)."""
     return np.hstack([a.ravel() for a in coefs + intercepts])
 
 
-def _shuffled(indices: np.ndarray, random_state) -> np.ndarray:
+def _shuffled(indices: np.ndarray, random_state: np.random.RandomState | np.random.Generator) -> np.ndarray:
     """``indices`` in a random order drawn as ``sklearn.utils.shuffle`` draws it (also from a Generator)."""
     order = np.arange(len(indices))
     random_state.shuffle(order)
     return indices[order]
 
 
-def _random_state(random_state):
+def _random_state(random_state: RandomStateLike) -> np.random.RandomState | np.random.Generator:
     """scikit-learn's ``check_random_state``; a numpy Generator is used as is (its own stream)."""
     return random_state if isinstance(random_state, np.random.Generator) else check_random_state(random_state)
 
 
-def _lbfgs_iterations(result, max_iter: int) -> int:
+def _lbfgs_iterations(result: Any, max_iter: int) -> int:
     """L-BFGS iterations done (at most max_iter); a ConvergenceWarning if it did not converge."""
     n_iter = min(result.nit, max_iter)
     if result.status != 0:
@@ -101,7 +105,7 @@ class BaseMLP(BaseEstimator):
     """The shared estimator. Subclasses supply ``_validate_input``, ``_output_activation``,
     ``_validation_targets`` and ``_score``."""
 
-    _parameter_constraints: dict = {
+    _parameter_constraints: dict[str, list[Any]] = {
         "hidden_layer_sizes": ["array-like", Interval(Integral, 1, None, closed="left")],
         "activation": [StrOptions({"identity", "logistic", "tanh", "relu"})],
         "solver": [StrOptions({"lbfgs", "sgd", "adam"})],
@@ -128,7 +132,9 @@ class BaseMLP(BaseEstimator):
     }
 
     # ------------------------------------------------------------ the engine's one entry point
-    def _loss_and_gradients(self, X, y, sample_weight):
+    def _loss_and_gradients(
+        self, X: np.ndarray, y: np.ndarray, sample_weight: np.ndarray | None
+    ) -> tuple[float, list[np.ndarray], list[np.ndarray]]:
         """scikit-learn's loss of the batch (X, y) at the current weights and its gradients, from our engine.
 
         Args:
@@ -145,14 +151,14 @@ class BaseMLP(BaseEstimator):
         return network.loss_and_gradients(self.coefs_, self.intercepts_, X, y, sample_weight, loss_name, self.alpha)
 
     # ------------------------------------------------------------ fit
-    def _hidden_sizes(self) -> list:
+    def _hidden_sizes(self) -> list[int]:
         sizes = self.hidden_layer_sizes
         sizes = list(sizes) if hasattr(sizes, "__iter__") else [sizes]
         if any(not isinstance(s, Integral) or isinstance(s, bool) or s <= 0 for s in sizes):
             raise ValueError(f"hidden_layer_sizes must be positive ints, got {self.hidden_layer_sizes!r}.")
         return [int(s) for s in sizes]
 
-    def _fit(self, X, y, sample_weight=None, incremental=False):
+    def _fit(self: _Est, X: Any, y: Any, sample_weight: Any = None, incremental: bool = False) -> _Est:
         """fit and partial_fit: on any error the estimator is left exactly as it was."""
         saved = self._snapshot()
         try:
@@ -165,7 +171,7 @@ class BaseMLP(BaseEstimator):
                 ) from error
             raise
 
-    def _fit_unsafe(self, X, y, sample_weight, incremental):
+    def _fit_unsafe(self: _Est, X: Any, y: Any, sample_weight: Any, incremental: bool) -> _Est:
         hidden = self._hidden_sizes()
         first_pass = not hasattr(self, "coefs_") or (not self.warm_start and not incremental)
         X, y = self._validate_input(X, y, incremental, reset=first_pass)
@@ -182,7 +188,7 @@ class BaseMLP(BaseEstimator):
         self._run_solver(X, y, sample_weight, incremental)
         return self
 
-    def _run_solver(self, X, y, sample_weight, incremental) -> None:
+    def _run_solver(self, X: np.ndarray, y: np.ndarray, sample_weight: np.ndarray | None, incremental: bool) -> None:
         if self.solver in _STOCHASTIC_SOLVERS:
             self._fit_stochastic(X, y, sample_weight, incremental)
         else:
@@ -193,7 +199,7 @@ class BaseMLP(BaseEstimator):
                 "need to be preprocessed."
             )
 
-    def _snapshot(self) -> dict:
+    def _snapshot(self) -> dict[str, Any]:
         """The estimator's state as it is, to put back if training fails; training goes on on copies."""
         saved = {k: v for k, v in self.__dict__.items() if k != "_network"}
         params = self.get_params(deep=False)
@@ -202,11 +208,11 @@ class BaseMLP(BaseEstimator):
                 setattr(self, k, copy.deepcopy(v))
         return saved
 
-    def _restore(self, saved: dict) -> None:
+    def _restore(self, saved: dict[str, Any]) -> None:
         self.__dict__.clear()
         self.__dict__.update(saved)
 
-    def _check_layers(self, layer_units: list) -> None:
+    def _check_layers(self, layer_units: list[int]) -> None:
         """warm_start / partial_fit: the data must fit the network already there."""
         current = [self.coefs_[0].shape[0], *(b.size for b in self.intercepts_)]
         if current != layer_units:
@@ -215,7 +221,7 @@ class BaseMLP(BaseEstimator):
                 f"need {layer_units}; fit without warm_start to start over."
             )
 
-    def _initialize(self, y, layer_units: list) -> None:
+    def _initialize(self, y: np.ndarray, layer_units: list[int]) -> None:
         """A cold start: scikit-learn's initial weights and empty training records."""
         self.n_iter_ = 0
         self.t_ = 0
@@ -245,7 +251,7 @@ class BaseMLP(BaseEstimator):
         return coef, intercept
 
     # ------------------------------------------------------------ L-BFGS
-    def _fit_lbfgs(self, X, y, sample_weight) -> None:
+    def _fit_lbfgs(self, X: np.ndarray, y: np.ndarray, sample_weight: np.ndarray | None) -> None:
         result = scipy.optimize.minimize(
             self._packed_loss_and_gradient,
             _pack(self.coefs_, self.intercepts_),
@@ -258,7 +264,9 @@ class BaseMLP(BaseEstimator):
         self.loss_ = result.fun
         self._unpack(result.x)
 
-    def _packed_loss_and_gradient(self, packed, X, y, sample_weight):
+    def _packed_loss_and_gradient(
+        self, packed: np.ndarray, X: np.ndarray, y: np.ndarray, sample_weight: np.ndarray | None
+    ) -> tuple[float, np.ndarray]:
         self._unpack(packed)
         loss, coef_grads, intercept_grads = self._loss_and_gradients(X, y, sample_weight)
         return loss, _pack(coef_grads, intercept_grads)
@@ -271,7 +279,7 @@ class BaseMLP(BaseEstimator):
                 start += a.size
 
     # ------------------------------------------------------------ SGD / Adam
-    def _make_optimizer(self, params: list):
+    def _make_optimizer(self, params: list[np.ndarray]) -> SGD | Adam:
         if self.solver == "sgd":
             return SGD(
                 params,
@@ -283,7 +291,9 @@ class BaseMLP(BaseEstimator):
             )
         return Adam(params, self.learning_rate_init, self.beta_1, self.beta_2, self.epsilon)
 
-    def _fit_stochastic(self, X, y, sample_weight, incremental) -> None:
+    def _fit_stochastic(
+        self, X: np.ndarray, y: np.ndarray, sample_weight: np.ndarray | None, incremental: bool
+    ) -> None:
         params = self.coefs_ + self.intercepts_
         if not incremental or not hasattr(self, "_optimizer"):
             self._optimizer = self._make_optimizer(params)
@@ -310,13 +320,15 @@ class BaseMLP(BaseEstimator):
         if self.early_stopping:  # back to the best weights seen
             self.coefs_, self.intercepts_ = self._best_coefs, self._best_intercepts
 
-    def _validation_split(self, X, y, sample_weight) -> tuple:
+    def _validation_split(
+        self, X: np.ndarray, y: np.ndarray, sample_weight: np.ndarray | None
+    ) -> tuple[tuple[Any, ...], tuple[Any, ...] | None]:
         """((X, y, sample_weight) to train on, (X, y, sample_weight) to validate on or None)."""
         if not self.early_stopping:
             return (X, y, sample_weight), None
         stratify = y if self._stratify_validation() else None  # scikit-learn's rule: binary only
         arrays = (X, y) if sample_weight is None else (X, y, sample_weight)
-        parts = train_test_split(
+        parts: list[Any] = train_test_split(
             *arrays, random_state=self._random_state, test_size=self.validation_fraction, stratify=stratify
         )
         train, val = parts[0::2], parts[1::2]
@@ -340,7 +352,9 @@ class BaseMLP(BaseEstimator):
             )
         return int(np.clip(self.batch_size, 1, n_samples))
 
-    def _run_epoch(self, train: tuple, sample_idx, batch_size: int, params: list):
+    def _run_epoch(
+        self, train: tuple[Any, ...], sample_idx: np.ndarray, batch_size: int, params: list[np.ndarray]
+    ) -> np.ndarray:
         """One pass over the (reshuffled) training set; records the epoch loss. Returns the new order."""
         X, y, sample_weight = train
         if self.shuffle:
@@ -360,7 +374,7 @@ class BaseMLP(BaseEstimator):
             print(f"Iteration {self.n_iter_}, loss = {self.loss_:.8f}")
         return sample_idx
 
-    def _end_epoch(self, validation) -> bool:
+    def _end_epoch(self, validation: tuple[Any, ...] | None) -> bool:
         """The stopping rules after an epoch: True to stop."""
         self._update_no_improvement_count(validation)
         self._optimizer.iteration_ends(self.t_)
@@ -373,7 +387,7 @@ class BaseMLP(BaseEstimator):
         self._no_improvement_count = 0
         return False
 
-    def _update_no_improvement_count(self, validation) -> None:
+    def _update_no_improvement_count(self, validation: tuple[Any, ...] | None) -> None:
         if validation is None:
             if self.loss_curve_[-1] > self.best_loss_ - self.tol:
                 self._no_improvement_count += 1
@@ -393,7 +407,7 @@ class BaseMLP(BaseEstimator):
             self._best_coefs = [c.copy() for c in self.coefs_]
             self._best_intercepts = [i.copy() for i in self.intercepts_]
 
-    def fit(self, X, y, sample_weight=None):
+    def fit(self: _Est, X: Any, y: Any, sample_weight: Any = None) -> _Est:
         """Fit the network to X (n_samples, n_features) and y; ``sample_weight`` (n_samples,) optional. Returns self."""
         self._validate_params()
         return self._fit(X, y, sample_weight=sample_weight, incremental=False)
@@ -406,12 +420,14 @@ class BaseMLP(BaseEstimator):
         return True
 
     # ------------------------------------------------------------ predict
-    def _forward_pass_fast(self, X, check_input=True) -> np.ndarray:
+    def _forward_pass_fast(self, X: Any, check_input: bool = True) -> np.ndarray:
         if check_input:
             X = validate_data(self, X, reset=False, dtype=np.float64)
         return forward(self.coefs_, self.intercepts_, X, self.activation, self.out_activation_)
 
-    def _score_with_function(self, X, y, sample_weight, score_function) -> float:
+    def _score_with_function(
+        self, X: np.ndarray, y: Any, sample_weight: Any, score_function: Callable[..., float]
+    ) -> float:
         y_pred = self._predict(X, check_input=False)
         if np.issubdtype(y_pred.dtype, np.floating) and not np.isfinite(y_pred).all():
             return np.nan
@@ -419,7 +435,7 @@ class BaseMLP(BaseEstimator):
 
     # ------------------------------------------------------------ the network as nn and torch objects
     @property
-    def model_(self):
+    def model_(self) -> MLP:
         """The fitted network as an ``nn.MLP`` with linear outputs (logits; log-means for poisson): a fresh copy."""
         check_is_fitted(self)
         layer_units = [self.coefs_[0].shape[0], *(b.size for b in self.intercepts_)]
@@ -427,13 +443,13 @@ class BaseMLP(BaseEstimator):
         network.set_weights(self.coefs_, self.intercepts_)
         return network.mlp
 
-    def to_torch(self, dtype=None):
+    def to_torch(self, dtype: Any = None) -> Any:
         """The fitted network as a ``torch.nn.Sequential`` (``nn.to_torch(self.model_)``: raw outputs, float64)."""
         from ..torch_bridge import to_torch
 
         return to_torch(self.model_, dtype=dtype)
 
-    def __getstate__(self):
+    def __getstate__(self) -> dict[str, Any]:
         state = super().__getstate__()
         state.pop("_network", None)  # rebuilt on demand; Values need not travel
         return state

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import Any
+
 import numpy as np
 from sklearn.base import ClassifierMixin
 from sklearn.metrics import accuracy_score
@@ -15,6 +18,7 @@ from sklearn.utils.multiclass import (
 )
 from sklearn.utils.validation import check_is_fitted, column_or_1d, validate_data
 
+from ..datasets import RandomStateLike
 from ._params import DOC_PARAMS
 from .base import BaseMLP
 
@@ -49,31 +53,31 @@ class MLPClassifier(ClassifierMixin, BaseMLP):
 
     def __init__(
         self,
-        hidden_layer_sizes=(100,),
-        activation="relu",
+        hidden_layer_sizes: int | Sequence[int] | np.ndarray = (100,),
+        activation: str = "relu",
         *,
-        solver="adam",
-        alpha=0.0001,
-        batch_size="auto",
-        learning_rate="constant",
-        learning_rate_init=0.001,
-        power_t=0.5,
-        max_iter=200,
-        shuffle=True,
-        random_state=None,
-        tol=1e-4,
-        verbose=False,
-        warm_start=False,
-        momentum=0.9,
-        nesterovs_momentum=True,
-        early_stopping=False,
-        validation_fraction=0.1,
-        beta_1=0.9,
-        beta_2=0.999,
-        epsilon=1e-8,
-        n_iter_no_change=10,
-        max_fun=15000,
-    ):
+        solver: str = "adam",
+        alpha: float = 0.0001,
+        batch_size: int | str = "auto",
+        learning_rate: str = "constant",
+        learning_rate_init: float = 0.001,
+        power_t: float = 0.5,
+        max_iter: int = 200,
+        shuffle: bool = True,
+        random_state: RandomStateLike = None,
+        tol: float = 1e-4,
+        verbose: int = False,
+        warm_start: bool = False,
+        momentum: float = 0.9,
+        nesterovs_momentum: bool = True,
+        early_stopping: bool = False,
+        validation_fraction: float = 0.1,
+        beta_1: float = 0.9,
+        beta_2: float = 0.999,
+        epsilon: float = 1e-8,
+        n_iter_no_change: float = 10,
+        max_fun: int = 15000,
+    ) -> None:
         self.hidden_layer_sizes = hidden_layer_sizes
         self.activation = activation
         self.solver = solver
@@ -98,7 +102,7 @@ class MLPClassifier(ClassifierMixin, BaseMLP):
         self.n_iter_no_change = n_iter_no_change
         self.max_fun = max_fun
 
-    def _validate_input(self, X, y, incremental, reset):
+    def _validate_input(self, X: Any, y: Any, incremental: bool, reset: bool) -> tuple[np.ndarray, np.ndarray]:
         X, y = validate_data(self, X, y, multi_output=True, dtype=np.float64, reset=reset)
         if y.ndim == 2 and y.shape[1] == 1:
             y = column_or_1d(y, warn=True)
@@ -110,7 +114,7 @@ class MLPClassifier(ClassifierMixin, BaseMLP):
             self._check_known_classes(unique_labels(y))
         return X, self._label_binarizer.transform(y).astype(bool)
 
-    def _check_known_classes(self, classes) -> None:
+    def _check_known_classes(self, classes: np.ndarray) -> None:
         if self.warm_start:
             if set(classes) != set(self.classes_):
                 raise ValueError(
@@ -128,25 +132,25 @@ class MLPClassifier(ClassifierMixin, BaseMLP):
     def _stratify_validation(self) -> bool:
         return self.n_outputs_ == 1
 
-    def _validation_targets(self, y):
+    def _validation_targets(self, y: np.ndarray) -> np.ndarray:
         return self._label_binarizer.inverse_transform(y)
 
-    def _score(self, X, y, sample_weight=None) -> float:
+    def _score(self, X: np.ndarray, y: Any, sample_weight: Any = None) -> float:
         return self._score_with_function(X, y, sample_weight, accuracy_score)
 
-    def _predict(self, X, check_input=True):
+    def _predict(self, X: Any, check_input: bool = True) -> np.ndarray:
         y_pred = self._forward_pass_fast(X, check_input=check_input)
         if self.n_outputs_ == 1:
             y_pred = y_pred.ravel()
         return self._label_binarizer.inverse_transform(y_pred)
 
-    def predict(self, X):
+    def predict(self, X: Any) -> np.ndarray:
         """The predicted class of each row of X (labels from classes_; indicator rows for multilabel y)."""
         check_is_fitted(self)
         return self._predict(X)
 
     @available_if(lambda est: est._check_solver())
-    def partial_fit(self, X, y, sample_weight=None, classes=None):
+    def partial_fit(self, X: Any, y: Any, sample_weight: Any = None, classes: Any = None) -> MLPClassifier:
         """One epoch on (X, y), keeping the weights and the optimizer; ``classes`` needed on the first call.
 
         Returns:
@@ -158,7 +162,7 @@ class MLPClassifier(ClassifierMixin, BaseMLP):
             self._label_binarizer.fit(y if type_of_target(y).startswith("multilabel") else classes)
         return self._fit(X, y, sample_weight=sample_weight, incremental=True)
 
-    def predict_proba(self, X) -> np.ndarray:
+    def predict_proba(self, X: Any) -> np.ndarray:
         """Class probabilities (n_samples, n_classes), columns in the order of classes_."""
         check_is_fitted(self)
         y_pred = self._forward_pass_fast(X)
@@ -166,12 +170,12 @@ class MLPClassifier(ClassifierMixin, BaseMLP):
             y_pred = y_pred.ravel()
         return np.vstack([1 - y_pred, y_pred]).T if y_pred.ndim == 1 else y_pred
 
-    def predict_log_proba(self, X) -> np.ndarray:
+    def predict_log_proba(self, X: Any) -> np.ndarray:
         """The log of predict_proba."""
         y_prob = self.predict_proba(X)
         return np.log(y_prob, out=y_prob)
 
-    def __sklearn_tags__(self):
+    def __sklearn_tags__(self) -> Any:
         tags = super().__sklearn_tags__()
         tags.classifier_tags.multi_label = True
         return tags

@@ -9,6 +9,9 @@ the old ``nn.estimators`` (an MLP's config and state) still load.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 import numpy as np
 
 from ..inference import weight_matrices
@@ -21,7 +24,7 @@ _RECORDS = ("n_iter_", "t_", "loss_", "best_loss_", "best_validation_score_", "_
 _LISTS = ("loss_curve_", "validation_scores_")
 
 
-def _json(name: str, value):
+def _json(name: str, value: Any) -> Any:
     """A parameter or record as JSON: tuples become lists, numpy scalars numbers, inf/nan strings."""
     if name == "random_state" and isinstance(value, (np.random.RandomState, np.random.Generator)):
         return None  # a generator's state is not written; it only matters for a refit
@@ -36,11 +39,11 @@ def _json(name: str, value):
     raise ValueError(f"save: {name}={value!r} cannot be written as JSON")
 
 
-def _number(value):
+def _number(value: Any) -> Any:
     return float(value) if isinstance(value, str) else value  # "inf", "-inf", "nan" back to floats
 
 
-def to_dict(est) -> dict:
+def to_dict(est: Any) -> dict[str, Any]:
     """The estimator's parameters and, if fitted, its fitted arrays and records."""
     params = {name: _json(name, value) for name, value in est.get_params(deep=False).items()}
     if not hasattr(est, "coefs_"):
@@ -61,7 +64,7 @@ def to_dict(est) -> dict:
     return {"params": params, "fitted": fitted}
 
 
-def _arrays(fitted: dict) -> tuple[list, list]:
+def _arrays(fitted: dict[str, Any]) -> tuple[list[np.ndarray], list[np.ndarray]]:
     coefs = [np.array(c, dtype=float) for c in fitted["coefs"]]
     intercepts = [np.array(b, dtype=float) for b in fitted["intercepts"]]
     if not coefs or len(coefs) != len(intercepts):
@@ -76,7 +79,7 @@ def _arrays(fitted: dict) -> tuple[list, list]:
     return coefs, intercepts
 
 
-def _label_binarizer(fitted: dict, n_outputs: int):
+def _label_binarizer(fitted: dict[str, Any], n_outputs: int) -> Any:
     from sklearn.preprocessing import LabelBinarizer
 
     classes = np.array(fitted["classes"], dtype=np.dtype(fitted["classes_dtype"]))
@@ -92,7 +95,7 @@ def _label_binarizer(fitted: dict, n_outputs: int):
     return binarizer
 
 
-def _restore(est, fitted: dict) -> None:
+def _restore(est: Any, fitted: dict[str, Any]) -> None:
     coefs, intercepts = _arrays(fitted)
     est.n_features_in_ = int(fitted["n_features_in"])
     if "feature_names_in" in fitted:
@@ -116,7 +119,7 @@ def _restore(est, fitted: dict) -> None:
 _OLD_ACTIVATIONS = {"linear": "identity", "sigmoid": "logistic"}  # nn's names, accepted by the old estimators
 
 
-def _upgrade(params: dict, fitted: dict, cls_name: str) -> dict:
+def _upgrade(params: dict[str, Any], fitted: dict[str, Any], cls_name: str) -> dict[str, Any]:
     """A body written by the old nn.estimators (an MLP's config and state) in today's layout."""
     activation = params.get("activation")
     params["activation"] = _OLD_ACTIVATIONS.get(activation, activation) if isinstance(activation, str) else activation
@@ -140,10 +143,10 @@ def _upgrade(params: dict, fitted: dict, cls_name: str) -> dict:
     return new
 
 
-def from_dict(cls_name: str):
+def from_dict(cls_name: str) -> Callable[[dict[str, Any]], Any]:
     """A from_dict for ``nn.serialization.register_kind`` that imports the estimator class when called."""
 
-    def rebuild(body: dict):
+    def rebuild(body: dict[str, Any]) -> Any:
         from . import __getattr__ as estimator_class
 
         params = dict(body["params"])

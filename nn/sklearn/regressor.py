@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import Any
+
 import numpy as np
 from sklearn.base import RegressorMixin
 from sklearn.metrics import r2_score
@@ -9,6 +12,7 @@ from sklearn.utils._param_validation import StrOptions
 from sklearn.utils.metaestimators import available_if
 from sklearn.utils.validation import check_is_fitted, column_or_1d, validate_data
 
+from ..datasets import RandomStateLike
 from ._params import DOC_PARAMS
 from .base import BaseMLP
 
@@ -43,39 +47,39 @@ class MLPRegressor(RegressorMixin, BaseMLP):
     """
     )
 
-    _parameter_constraints: dict = {
+    _parameter_constraints: dict[str, list[Any]] = {
         **BaseMLP._parameter_constraints,
         "loss": [StrOptions({"squared_error", "poisson"})],
     }
 
     def __init__(
         self,
-        loss="squared_error",
-        hidden_layer_sizes=(100,),
-        activation="relu",
+        loss: str = "squared_error",
+        hidden_layer_sizes: int | Sequence[int] | np.ndarray = (100,),
+        activation: str = "relu",
         *,
-        solver="adam",
-        alpha=0.0001,
-        batch_size="auto",
-        learning_rate="constant",
-        learning_rate_init=0.001,
-        power_t=0.5,
-        max_iter=200,
-        shuffle=True,
-        random_state=None,
-        tol=1e-4,
-        verbose=False,
-        warm_start=False,
-        momentum=0.9,
-        nesterovs_momentum=True,
-        early_stopping=False,
-        validation_fraction=0.1,
-        beta_1=0.9,
-        beta_2=0.999,
-        epsilon=1e-8,
-        n_iter_no_change=10,
-        max_fun=15000,
-    ):
+        solver: str = "adam",
+        alpha: float = 0.0001,
+        batch_size: int | str = "auto",
+        learning_rate: str = "constant",
+        learning_rate_init: float = 0.001,
+        power_t: float = 0.5,
+        max_iter: int = 200,
+        shuffle: bool = True,
+        random_state: RandomStateLike = None,
+        tol: float = 1e-4,
+        verbose: int = False,
+        warm_start: bool = False,
+        momentum: float = 0.9,
+        nesterovs_momentum: bool = True,
+        early_stopping: bool = False,
+        validation_fraction: float = 0.1,
+        beta_1: float = 0.9,
+        beta_2: float = 0.999,
+        epsilon: float = 1e-8,
+        n_iter_no_change: float = 10,
+        max_fun: int = 15000,
+    ) -> None:
         self.loss = loss
         self.hidden_layer_sizes = hidden_layer_sizes
         self.activation = activation
@@ -101,7 +105,7 @@ class MLPRegressor(RegressorMixin, BaseMLP):
         self.n_iter_no_change = n_iter_no_change
         self.max_fun = max_fun
 
-    def _validate_input(self, X, y, incremental, reset):
+    def _validate_input(self, X: Any, y: Any, incremental: bool, reset: bool) -> tuple[np.ndarray, np.ndarray]:
         X, y = validate_data(self, X, y, multi_output=True, y_numeric=True, dtype=np.float64, reset=reset)
         if y.ndim == 2 and y.shape[1] == 1:
             y = column_or_1d(y, warn=True)
@@ -112,28 +116,28 @@ class MLPRegressor(RegressorMixin, BaseMLP):
     def _output_activation(self) -> str:
         return "exp" if self.loss == "poisson" else "identity"
 
-    def _validation_targets(self, y):
+    def _validation_targets(self, y: np.ndarray) -> np.ndarray:
         return y
 
-    def _score(self, X, y, sample_weight=None) -> float:
+    def _score(self, X: np.ndarray, y: Any, sample_weight: Any = None) -> float:
         return self._score_with_function(X, y, sample_weight, r2_score)
 
-    def _predict(self, X, check_input=True):
+    def _predict(self, X: Any, check_input: bool = True) -> np.ndarray:
         y_pred = self._forward_pass_fast(X, check_input=check_input)
         return y_pred.ravel() if y_pred.shape[1] == 1 else y_pred
 
-    def predict(self, X):
+    def predict(self, X: Any) -> np.ndarray:
         """Predictions: shape (n_samples,) for one target, (n_samples, n_targets) for several."""
         check_is_fitted(self)
         return self._predict(X)
 
     @available_if(lambda est: est._check_solver())
-    def partial_fit(self, X, y, sample_weight=None):
+    def partial_fit(self, X: Any, y: Any, sample_weight: Any = None) -> MLPRegressor:
         """One epoch on (X, y), keeping the weights and the optimizer. Returns self."""
         self._validate_params()
         return self._fit(X, y, sample_weight=sample_weight, incremental=True)
 
-    def __sklearn_tags__(self):
+    def __sklearn_tags__(self) -> Any:
         tags = super().__sklearn_tags__()
         tags.target_tags.multi_output = True
         return tags
