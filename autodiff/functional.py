@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import builtins
 import functools
 import math
 import warnings
 from collections.abc import Callable, Iterable, Sequence
-from fractions import Fraction
 from itertools import repeat
 from operator import attrgetter
 from typing import Any
@@ -68,25 +66,7 @@ def sum(values: Iterable[Value | float]) -> Value:  # noqa: A001 - autodiff.sum 
         6.0
     """
     parents = _values(values, "sum")
-    if not parents:
-        return Value(0.0)
-    data = list(map(_get_data, parents))
-    try:
-        total = SUM.forward(data, None)
-    except (OverflowError, ValueError):  # fsum refuses partial sums beyond the floats, even when the total is not
-        total = _exact_sum(data)
-    return make_node(SUM, parents, None, total)
-
-
-def _exact_sum(data: list[float]) -> float:
-    """The correctly rounded total, like fsum's, from exact fractions; nan or inf where there is
-    no such float (make_node then names the bad input, or the overflow, and the op)."""
-    if not all(map(math.isfinite, data)):
-        return math.nan
-    try:
-        return float(builtins.sum(map(Fraction, data)))
-    except OverflowError:
-        return math.inf
+    return _nary(SUM, parents) if parents else Value(0.0)
 
 
 def _pair(op: Op, x: Value | float, y: Value | float) -> Value:

@@ -28,6 +28,7 @@ import math
 import operator
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from fractions import Fraction
 from typing import Any
 
 import numpy as np
@@ -320,7 +321,23 @@ def _fsum(xs: Sequence[Any]) -> Any:
     """x_1 + ... + x_n, correctly rounded on floats (any order gives the same result)."""
     if type(xs[0]) is _ndarray:
         return np.sum(xs, axis=0)
-    return math.fsum(xs) if len(xs) > 2 else sum(xs)
+    if len(xs) <= 2:
+        return sum(xs)
+    try:
+        return math.fsum(xs)
+    except (OverflowError, ValueError):  # fsum refuses partial sums beyond the floats, even when the total is not
+        return _exact_sum(xs)
+
+
+def _exact_sum(xs: Sequence[float]) -> float:
+    """The correctly rounded total, like fsum's, from exact fractions; nan or inf where there is
+    no such float (where the node is made, the bad input or the overflow is then named)."""
+    if not all(map(math.isfinite, xs)):
+        return math.nan
+    try:
+        return float(sum(map(Fraction, xs)))
+    except OverflowError:
+        return math.inf
 
 
 def _refuse_zero_divisor(x: Any, y: Any) -> None:
