@@ -25,10 +25,7 @@ from __future__ import annotations
 
 import functools
 import warnings
-from collections import deque
 from collections.abc import Callable, Iterable
-from itertools import repeat
-from operator import attrgetter
 from typing import Any
 
 import numpy as np
@@ -40,8 +37,6 @@ from .trace import Trace, TraceError
 from .value import Value
 
 __all__ = ["compile", "Compiled", "TraceError"]
-
-_get_grad = attrgetter("grad")
 
 
 def _no_scalar_error(rows: Iterable[int]) -> None:
@@ -176,11 +171,9 @@ class Compiled:
         if not len(X):
             return self(X)
         out, param_grads, _ = self._replay(X, self._seeds(grad, len(X)))
-        # Applied only once the whole batch succeeded: a failure changes no .grad. (Read, added and
-        # written back by C-level loops: the same float additions as p.grad += g, one per parameter.)
-        params = self._params()
-        totals = np.fromiter(map(_get_grad, params), float, len(params)) + np.asarray(param_grads, dtype=float)
-        deque(map(setattr, params, repeat("grad"), totals.tolist()), maxlen=0)
+        # Applied only once the whole batch succeeded: a failure changes no .grad.
+        for p, g in zip(self._params(), param_grads):
+            p.grad += g
         return self._shape(out)
 
     def input_grads(self, X: Any) -> np.ndarray:

@@ -12,7 +12,6 @@ engine to rounding: sums run in another order.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from operator import attrgetter
 from typing import Any
 
 import numpy as np
@@ -25,7 +24,6 @@ __all__ = ["NumpyReplay", "OnError"]
 
 # Called with the rows where something failed: raises the scalar engine's own error there.
 OnError = Callable[[Iterable[int]], None]
-_get_data = attrgetter("data")
 
 
 class _Group:
@@ -143,7 +141,7 @@ class NumpyReplay:
         V = np.empty((self.n_v, len(X)))
         U = np.empty(self.n_u)
         V[self.inputs] = X.T
-        U[self.param_index] = np.fromiter(map(_get_data, self.params), float, len(self.params))  # read fresh
+        U[self.param_index] = [p.data for p in self.params]  # read fresh (a comprehension: faster than fromiter)
         U[self.const_index] = self.const_values
         return V, U
 
