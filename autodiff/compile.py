@@ -146,7 +146,8 @@ class Compiled:
         row = [x.data for x in self.trace.inputs]
         seeds = np.ones((2, len(self.trace.outputs)))
         try:
-            out, _, _ = plan.backward(np.array([row, row]), seeds, _no_scalar_error, want_inputs=False)
+            P = self._param_values(None)
+            out, _, _ = plan.backward(np.array([row, row]), P, seeds, _no_scalar_error, want_inputs=False)
         except (TypeError, AttributeError, ValueError) as error:
             return f"compile: an op's rule does not run on NumPy arrays ({error})"
         result = self.fn(*[Value(x) for x in row])  # the scalar engine, with the parameters as they are now
@@ -156,25 +157,51 @@ class Compiled:
         return ""
 
     # ------------------------------------------------------------ the API
-    def __call__(self, X: Any) -> np.ndarray:
-        """The outputs for every row: shape (rows,) for one output, else (rows, n_out)."""
+    @property
+    def params(self) -> list[Value]:
+        """The Values ``fn`` closes over (its parameters), in the order ``value_and_grad`` uses;
+        known once the function is traced (on the first batch)."""
+        if self.trace is None:
+            raise ValueError("compile: the parameters are known once the function is traced: call it on a batch first")
+        return self.trace.params
+
+    def __call__(self, X: Any, params: Any = None) -> np.ndarray:
+        """The outputs for every row: shape (rows,) for one output, else (rows, n_out).
+
+        ``params``: the parameters' values (``f.params`` order) to use instead of their Values' own.
+        """
         X = self.prepare(X)
         if not len(X):
             return np.zeros((0,) if self.trace is None or self.trace.single else (0, len(self.trace.outputs)))
-        return self._shape(self._replay(X)[0])
+        return self._shape(self._replay(X, self._param_values(params))[0])
 
     def backward(self, X: Any, grad: Any = None) -> np.ndarray:
         """The same forward, then ADD to every parameter's ``.grad`` what
         ``sum(fn(*row) for row in X).backward()`` would add (``grad``: weights per row and output).
         Returns the outputs."""
+        out, param_grads = self.value_and_grad(X, grad)
+        if self.trace is not None:
+            # Applied only once the whole batch succeeded: a failure changes no .grad.
+            for p, g in zip(self.trace.params, param_grads.tolist()):
+                p.grad += g
+        return out
+
+    def value_and_grad(self, X: Any, grad: Any = None, params: Any = None) -> tuple[np.ndarray, np.ndarray]:
+        """The outputs and the parameters' gradients as an array, changing no ``.grad``.
+
+        Args:
+            X: the rows. grad: weights per row and output, as in ``backward``.
+            params: the parameters' values in ``f.params`` order (an array), to use instead of
+                their Values' own: a training loop can keep them in one array (see nn.fit).
+        Returns:
+            (outputs as ``f(X)`` gives them, gradients in ``f.params`` order: what ``backward``
+            adds to each ``.grad``).
+        """
         X = self.prepare(X)
         if not len(X):
-            return self(X)
-        out, param_grads, _ = self._replay(X, self._seeds(grad, len(X)))
-        # Applied only once the whole batch succeeded: a failure changes no .grad.
-        for p, g in zip(self._params(), param_grads):
-            p.grad += g
-        return self._shape(out)
+            return self(X), np.zeros(len(self.trace.params) if self.trace is not None else 0)
+        out, param_grads, _ = self._replay(X, self._param_values(params), self._seeds(grad, len(X)))
+        return self._shape(out), param_grads
 
     def input_grads(self, X: Any) -> np.ndarray:
         """d output / d input per row: (rows, n_inputs), or (rows, n_out, n_inputs)."""
@@ -182,31 +209,44 @@ class Compiled:
         assert self.trace is not None
         n_out = len(self.trace.outputs)
         result = np.zeros((len(X), n_out, self.n_inputs or 0))
+        P = self._param_values(None)
         for j in range(n_out):
             seeds = np.zeros((len(X), n_out))
             seeds[:, j] = 1.0
-            result[:, j, :] = self._replay(X, seeds, want_inputs=True)[2]
+            result[:, j, :] = self._replay(X, P, seeds, want_inputs=True)[2]
         return result[:, 0, :] if self.trace.single else result
 
-    def _replay(self, X: np.ndarray, seeds: np.ndarray | None = None, want_inputs: bool = False) -> tuple:
-        """(outputs, parameter gradients, input gradients) of the rows X by the chosen replay:
-        forward only without ``seeds``; the comparisons recorded while tracing checked first."""
+    def _replay(
+        self, X: np.ndarray, P: np.ndarray, seeds: np.ndarray | None = None, want_inputs: bool = False
+    ) -> tuple:
+        """(outputs, parameter gradients, input gradients) of the rows X by the chosen replay, at
+        parameter values P: forward only without ``seeds``; the comparisons recorded while
+        tracing checked first."""
         assert self.trace is not None
-        on_error = functools.partial(self._scalar_error, X)
+        on_error = functools.partial(self._scalar_error, X, P)
         if self.trace.guards:  # checked on the whole batch at once, in NumPy
             plan = self.numpy_plan()
             if plan is None:
                 raise TraceError(f"compile: branches on traced Values are checked in NumPy, but {self._numpy_problem}")
-            _, V, U = plan.forward(X, on_error, keep=True)
+            _, V, U = plan.forward(X, P, on_error, keep=True)
             self.trace.check_guards(lambda v: plan.value_of(v, V, U), len(X))
         replay = self._plan(len(X))
         if seeds is None:
-            return replay.forward(X, on_error), None, None
-        return replay.backward(X, seeds, on_error, want_inputs)
+            return replay.forward(X, P, on_error), None, None
+        return replay.backward(X, P, seeds, on_error, want_inputs)
 
-    def _params(self) -> list[Value]:
+    def _param_values(self, params: Any) -> np.ndarray:
+        """The parameters' values as an array: ``params`` checked, or read from the Values now."""
         assert self.trace is not None
-        return self.trace.params
+        n = len(self.trace.params)
+        if params is None:
+            return np.array([p.data for p in self.trace.params], dtype=float)
+        values = np.asarray(params, dtype=float)
+        if values.shape != (n,):
+            raise ValueError(
+                f"compile: params must hold the {n} parameters' values (f.params order), got shape {values.shape}"
+            )
+        return values
 
     def _seeds(self, grad: Any, rows: int) -> np.ndarray:
         assert self.trace is not None
@@ -224,10 +264,20 @@ class Compiled:
         assert self.trace is not None
         return out[:, 0] if self.trace.single else out
 
-    def _scalar_error(self, X: np.ndarray, rows: Iterable[int]) -> None:
-        """Run the scalar engine on ``rows``, forward and backward, to raise its own error there."""
-        for i in rows:
-            result = self.fn(*[Value(float(x)) for x in X[i]])
-            outputs = [result] if isinstance(result, Value) else list(result)
-            for out in outputs:
-                graph.reverse_pass(out, 1.0, into_grad=False)
+    def _scalar_error(self, X: np.ndarray, P: np.ndarray, rows: Iterable[int]) -> None:
+        """Run the scalar engine on ``rows``, forward and backward, at parameter values P, to raise
+        its own error there (the parameters' own values are put back after)."""
+        assert self.trace is not None
+        params = self.trace.params
+        own = [p.data for p in params]
+        try:
+            for p, value in zip(params, P.tolist()):
+                p.data = value
+            for i in rows:
+                result = self.fn(*[Value(float(x)) for x in X[i]])
+                outputs = [result] if isinstance(result, Value) else list(result)
+                for out in outputs:
+                    graph.reverse_pass(out, 1.0, into_grad=False)
+        finally:
+            for p, value in zip(params, own):
+                p.data = value

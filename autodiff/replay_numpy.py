@@ -137,11 +137,11 @@ class NumpyReplay:
         return _Group(first.op, first.arg, out, slots)
 
     # ------------------------------------------------------------ running it
-    def _stores(self, X: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    def _stores(self, X: np.ndarray, P: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         V = np.empty((self.n_v, len(X)))
         U = np.empty(self.n_u)
         V[self.inputs] = X.T
-        U[self.param_index] = [p.data for p in self.params]  # read fresh (a comprehension: faster than fromiter)
+        U[self.param_index] = P
         U[self.const_index] = self.const_values
         return V, U
 
@@ -152,8 +152,10 @@ class NumpyReplay:
             return V[indices]
         return U[indices][:, None] if sample_out else U[indices]
 
-    def forward(self, X: np.ndarray, on_error: OnError, keep: bool = False) -> Any:
-        V, U = self._stores(X)
+    def forward(self, X: np.ndarray, P: np.ndarray, on_error: OnError, keep: bool = False) -> Any:
+        """The outputs (rows, n_out) of the rows X at parameter values P (and with ``keep``, the
+        stores V and U of every node's value)."""
+        V, U = self._stores(X, P)
         with np.errstate(all="ignore"):
             for group in self.groups:
                 store, indices = group.out
@@ -212,8 +214,9 @@ class NumpyReplay:
         on_error(rows[:1])  # raises the scalar engine's own error for that row
         raise OverflowError(f"{group.op.name} overflowed: a result is not a finite float (row {rows[0]})")
 
-    def backward(self, X: np.ndarray, seeds: np.ndarray, on_error: OnError, want_inputs: bool) -> tuple:
-        out, V, U = self.forward(X, on_error, keep=True)
+    def backward(self, X: np.ndarray, P: np.ndarray, seeds: np.ndarray, on_error: OnError, want_inputs: bool) -> tuple:
+        """(outputs, the parameters' gradients as an array, the inputs' (rows, n_inputs) or None)."""
+        out, V, U = self.forward(X, P, on_error, keep=True)
         GV, GU = self._reverse(V, U, seeds, skip_zero=False)
         if not (np.isfinite(GV).all() and np.isfinite(GU).all()):
             # The scalar engine passes nothing back through a node whose gradient is 0, so an
@@ -223,8 +226,7 @@ class NumpyReplay:
         if not (np.isfinite(GV).all() and np.isfinite(GU).all()):
             on_error(range(len(X)))
             raise OverflowError("backward: a gradient is not a finite float; the graph's values are too large")
-        param_grads = GU[self.param_index].tolist()
-        return out, param_grads, GV[self.inputs].T if want_inputs else None
+        return out, GU[self.param_index], GV[self.inputs].T if want_inputs else None
 
     def _reverse(self, V: np.ndarray, U: np.ndarray, seeds: np.ndarray, skip_zero: bool) -> tuple:
         """The gradients of every node in two stores like V and U, from the outputs' seeds."""

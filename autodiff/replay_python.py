@@ -104,27 +104,30 @@ class PythonReplay:
         exec(self.source, env)  # noqa: S102 - our own generated code, from the trace
         self.replay = env["replay"]
 
-    def forward(self, X: np.ndarray, on_error: OnError) -> np.ndarray:
-        P = [p.data for p in self.params]
+    def forward(self, X: np.ndarray, P: np.ndarray, on_error: OnError) -> np.ndarray:
+        """The outputs (rows, n_out) of the rows X at parameter values P."""
+        values = P.tolist()
         out = []
         for i, row in enumerate(X.tolist()):
-            outs, _ = self.replay(*row, P, None, None)
+            outs, _ = self.replay(*row, values, None, None)
             if outs is None:
                 on_error([i])
                 raise OverflowError(f"compile: a value of row {i} is not a finite float")
             out.append(outs)
         return np.array(out, dtype=float)
 
-    def backward(self, X: np.ndarray, seeds: np.ndarray, on_error: OnError, want_inputs: bool) -> tuple:
-        P = [p.data for p in self.params]
+    def backward(self, X: np.ndarray, P: np.ndarray, seeds: np.ndarray, on_error: OnError, want_inputs: bool) -> tuple:
+        """(outputs, the parameters' gradients as an array, the inputs' (rows, n_inputs))."""
+        values = P.tolist()
         acc = [0.0] * len(self.params)
         rows = X.tolist()
         outs: list = [None] * len(rows)
         inputs: list = [None] * len(rows)
         # The scalar engine meets the last row's nodes first (they are the newest): so do we.
         for i in reversed(range(len(rows))):
-            outs[i], inputs[i] = self.replay(*rows[i], P, seeds[i].tolist(), acc)
+            outs[i], inputs[i] = self.replay(*rows[i], values, seeds[i].tolist(), acc)
             if outs[i] is None or inputs[i] is None:
                 on_error([i])
                 raise OverflowError(f"compile: a value or gradient of row {i} is not a finite float")
-        return np.array(outs, dtype=float), acc, np.array(inputs, dtype=float).reshape(len(rows), -1)
+        grads = np.array(acc, dtype=float)
+        return np.array(outs, dtype=float), grads, np.array(inputs, dtype=float).reshape(len(rows), -1)

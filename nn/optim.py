@@ -1,10 +1,15 @@
 """Optimizers (SGD with momentum, Adam) and learning-rate schedules (StepLR, LinearLR).
 
-Updates work on ``p.data`` with plain floats: no graph is built. A step is
-all or nothing: every new value (and the optimizer's own state) is computed
-first, then assigned; an interrupt (KeyboardInterrupt) during the assignment
-finishes it before it propagates, so the parameters never hold a half-applied
-update.
+Each rule is written once, on NumPy arrays (``step_arrays``): ``step()``
+gathers the parameters' values and gradients into arrays, applies it and
+assigns the results to ``p.data`` (no graph is built); the compiled engine of
+``nn.fit`` keeps the parameters in one array and calls ``step_arrays``
+directly. Element by element the arrays do the same float operations as
+plain Python would, so either way the numbers are the same, bit for bit. A
+step is all or nothing: every new value (and the optimizer's own state) is
+computed first, then assigned; an interrupt (KeyboardInterrupt) during the
+assignment finishes it before it propagates, so the parameters never hold a
+half-applied update.
 
 Example (micrograd's moons loop):
     >>> from nn import MLP, optim
@@ -16,9 +21,10 @@ Example (micrograd's moons loop):
 
 from __future__ import annotations
 
-import math
 from collections.abc import Iterable
 from typing import Any
+
+import numpy as np
 
 from autodiff import Value
 
@@ -81,7 +87,17 @@ class Optimizer:
             p.grad = 0.0
 
     def step(self) -> None:
-        raise NotImplementedError
+        """Update every parameter from its grad (all or nothing)."""
+        params = self.params
+        data = np.array([p.data for p in params], dtype=float)
+        grad = np.array([p.grad for p in params], dtype=float)
+        _assign(params, self.step_arrays(data, grad).tolist())
+
+    def step_arrays(self, data: np.ndarray, grad: np.ndarray) -> np.ndarray:
+        """The update rule: the new values of the parameters from their values ``data`` and
+        gradients ``grad`` (arrays in ``params`` order). Advances the optimizer's own state; the
+        caller assigns the result."""
+        raise NotImplementedError(f"{type(self).__name__} must implement step_arrays (or step)")
 
 
 class SGD(Optimizer):
@@ -117,25 +133,16 @@ class SGD(Optimizer):
         if nesterov and self.momentum == 0.0:
             raise ValueError("nesterov=True needs momentum > 0, got momentum=0.0")
         self.nesterov = bool(nesterov)
-        self.velocity = [0.0] * len(self.params)
+        self.velocity = np.zeros(len(self.params))
 
-    def step(self) -> None:
-        """Update every parameter from its grad (all or nothing)."""
-        lr, mu, wd, params = self._lr, self.momentum, self.weight_decay, self.params
-        if mu == 0.0 and not wd:  # plain SGD, the common case: nothing else to compute
-            _assign(params, [p.data - lr * p.grad for p in params])
-            return
-        grads = [p.grad + wd * p.data for p in params] if wd else [p.grad for p in params]
-        if mu == 0.0:
-            _assign(params, [p.data - lr * g for p, g in zip(params, grads)])
-            return
-        velocity = [mu * v + g for v, g in zip(self.velocity, grads)]
-        if self.nesterov:
-            new = [p.data - lr * (g + mu * v) for p, g, v in zip(params, grads, velocity)]
-        else:
-            new = [p.data - lr * v for p, v in zip(params, velocity)]
-        self.velocity = velocity  # (the state moves with the parameters: _assign always completes)
-        _assign(params, new)  # (one assignment: the state moves with the parameters or not at all)
+    def step_arrays(self, data: np.ndarray, grad: np.ndarray) -> np.ndarray:
+        lr, mu, wd = self._lr, self.momentum, self.weight_decay
+        g = grad + wd * data if wd else grad
+        if mu == 0.0:  # plain SGD, the common case: no velocity to keep
+            return data - lr * g
+        velocity = mu * self.velocity + g
+        self.velocity = velocity
+        return data - lr * (g + mu * velocity) if self.nesterov else data - lr * velocity
 
     def __repr__(self) -> str:
         return (
@@ -178,24 +185,21 @@ class Adam(Optimizer):
         if self.eps <= 0:
             raise ValueError(f"eps must be > 0, got {describe(eps)}")
         self.t = 0
-        self.m = [0.0] * len(self.params)
-        self.v = [0.0] * len(self.params)
+        self.m = np.zeros(len(self.params))
+        self.v = np.zeros(len(self.params))
 
-    def step(self) -> None:
-        """Update every parameter from its grad (all or nothing)."""
+    def step_arrays(self, data: np.ndarray, grad: np.ndarray) -> np.ndarray:
         t = self.t + 1
         beta1, beta2 = self.betas
-        lr, eps, wd, params = self._lr, self.eps, self.weight_decay, self.params
+        lr, eps, wd = self._lr, self.eps, self.weight_decay
         correction1 = 1.0 - beta1**t
         correction2 = 1.0 - beta2**t
         step_size = lr / correction1
-        sqrt = math.sqrt
-        grads = [p.grad + wd * p.data for p in params] if wd else [p.grad for p in params]
-        m = [beta1 * mi + (1.0 - beta1) * g for mi, g in zip(self.m, grads)]
-        v = [beta2 * vi + (1.0 - beta2) * g * g for vi, g in zip(self.v, grads)]
-        new = [p.data - step_size * mi / (sqrt(vi / correction2) + eps) for p, mi, vi in zip(params, m, v)]
-        self.t, self.m, self.v = t, m, v  # (the state moves with the parameters: _assign always completes)
-        _assign(params, new)
+        g = grad + wd * data if wd else grad
+        m = beta1 * self.m + (1.0 - beta1) * g
+        v = beta2 * self.v + (1.0 - beta2) * g * g
+        self.t, self.m, self.v = t, m, v
+        return data - step_size * m / (np.sqrt(v / correction2) + eps)
 
     def __repr__(self) -> str:
         return f"Adam(lr={self._lr}, betas={self.betas}, eps={self.eps}, weight_decay={self.weight_decay})"

@@ -2,6 +2,7 @@
 
 import math
 
+import numpy as np
 import pytest
 
 import nn
@@ -167,7 +168,8 @@ def test_an_interrupted_step_is_applied_whole(make):
         return params, optimizer
 
     def state(optimizer):
-        return {k: (list(v) if isinstance(v, list) else v) for k, v in vars(optimizer).items() if k != "params"}
+        state = vars(optimizer).items()
+        return {k: (v.tolist() if isinstance(v, np.ndarray) else v) for k, v in state if k != "params"}
 
     params, optimizer = setup()
     twin_params, twin = setup()
