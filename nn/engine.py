@@ -3,7 +3,12 @@
 ``fit(..., engine="compiled")`` and the estimators use it. Per batch it gives
 what the scalar engine gives: the batch loss (the mean of the samples'
 losses, as nn.losses computes it), the model's outputs, and the loss's
-gradient added to every parameter's ``.grad``.
+gradient with respect to every parameter.
+
+While it trains, the parameters' values live in one array (a
+``ParameterVector`` reads them from the Values and writes them back), so a
+step costs no Python work per parameter: the replay reads the array, the
+gradients come back as an array, and the optimizer's rule runs on arrays.
 
 How targets enter the trace: as inputs when the loss does arithmetic with
 them (mse's ``o - t``), or, when the loss reads a target as a plain number
@@ -24,9 +29,53 @@ import numpy as np
 import autodiff
 from autodiff import TraceError, Value
 
-__all__ = ["CompiledLoss", "compile_loss", "MAX_TRACES"]
+from .optim import assign
+
+__all__ = ["CompiledLoss", "ParameterVector", "compile_loss", "MAX_TRACES"]
 
 MAX_TRACES = 32  # distinct target values worth a trace each (classes); more: targets must be inputs
+
+
+class ParameterVector:
+    """Some Values' data as one array, for a training loop that keeps them there between steps.
+
+    Args:
+        params: the Values, each once; ``read()`` and ``write()`` use their order.
+    """
+
+    def __init__(self, params: Sequence[Value]) -> None:
+        self.params = list(params)
+        self._at = {id(p): k for k, p in enumerate(self.params)}
+
+    def __len__(self) -> int:
+        return len(self.params)
+
+    def __contains__(self, value: object) -> bool:
+        return id(value) in self._at
+
+    def read(self) -> np.ndarray:
+        """The Values' data now, as an array."""
+        return np.array([p.data for p in self.params], dtype=float)
+
+    def read_grads(self) -> np.ndarray:
+        return np.array([p.grad for p in self.params], dtype=float)
+
+    def write(self, data: np.ndarray, grads: np.ndarray | None = None) -> None:
+        """Set every Value's data (and grad) from the arrays, whole even if interrupted."""
+        assign(self.params, data.tolist())
+        if grads is not None:
+            for p, g in zip(self.params, grads.tolist()):
+                p.grad = g
+
+    def positions(self, values: Sequence[Value]) -> slice | np.ndarray:
+        """Where ``values`` are in the vector: ``vector[positions]`` is their data (a slice, so a
+        view, when they are one run in order)."""
+        at = np.array([self._at[id(v)] for v in values], dtype=int)
+        if len(at) == len(self.params) and np.array_equal(at, np.arange(len(at))):
+            return slice(None)
+        if len(at) and np.array_equal(at, np.arange(at[0], at[0] + len(at))):
+            return slice(int(at[0]), int(at[0]) + len(at))
+        return at
 
 
 def _target_rows(y: Any) -> np.ndarray:
@@ -43,10 +92,15 @@ class CompiledLoss:
         loss_fn: a loss of nn.losses (or alike): (outputs, targets) -> Value, the batch mean.
         X: the samples fit will see, (n_samples, n_features): traces are made on real rows.
         y: their targets (to choose how targets enter, and trace each class).
+    Attributes:
+        vector: the ParameterVector of the model's parameters (and of any other Value the loss
+            closes over, after them): the order of ``gradient``'s arrays.
     """
 
     def __init__(self, model: Any, loss_fn: Callable[..., Value], X: np.ndarray, y: Any) -> None:
         self.model = model
+        self.vector = ParameterVector(model.parameters())
+        self._where: dict[int, slice | np.ndarray] = {}  # per trace (by id): its parameters in the vector
         self.loss_fn = loss_fn
         X = np.asarray(X, dtype=float)
         self.n_features = X.shape[1]
@@ -56,6 +110,23 @@ class CompiledLoss:
         self.by_target: dict[tuple, autodiff.Compiled] | None = None
         self.as_inputs: autodiff.Compiled | None = None
         self._choose(X, np.asarray(y), targets)
+        for compiled in self._traces():
+            extra = [p for p in compiled.params if p not in self.vector]
+            if extra:  # a Value the loss closes over that is no parameter of the model: after them
+                self.vector = ParameterVector(self.vector.params + extra)
+
+    def _positions(self, compiled: autodiff.Compiled) -> slice | np.ndarray:
+        """Where a trace's parameters are in the vector (found once per trace)."""
+        where = self._where.get(id(compiled))
+        if where is None:
+            unknown = sum(p not in self.vector for p in compiled.params)
+            if unknown:  # (a trace made while training, for a target first seen then)
+                raise TraceError(f"the loss reads {unknown} Values for a new target that it did not read before")
+            where = self._where[id(compiled)] = self.vector.positions(compiled.params)
+        return where
+
+    def _traces(self) -> list[autodiff.Compiled]:
+        return [self.as_inputs] if self.as_inputs is not None else list((self.by_target or {}).values())
 
     def _target(self, values: Sequence[Any]) -> Any:
         """One sample's target, shaped as the caller gave them (a number, or a row)."""
@@ -101,17 +172,23 @@ class CompiledLoss:
         self.by_target[tuple(_target_rows([target])[0].tolist())] = compiled
         return compiled
 
-    def step(self, X: np.ndarray, y: Any, row_weights: np.ndarray | None = None) -> tuple[float, np.ndarray]:
-        """Loss and outputs of the batch (X, y); adds the loss's gradient to every parameter's .grad.
+    def gradient(
+        self, X: np.ndarray, y: Any, theta: np.ndarray, row_weights: np.ndarray | None = None
+    ) -> tuple[float, np.ndarray, np.ndarray]:
+        """Loss, outputs and the loss's gradient of the batch (X, y) at parameter values ``theta``.
 
         The loss is the mean of the samples' losses, or with ``row_weights`` their weighted sum.
+        ``theta`` and the gradient are arrays in ``vector`` order; no Value is read or changed.
         """
         targets = _target_rows(y)
         n_outputs = self._n_outputs()
         weights = np.zeros((len(X), 1 + n_outputs))
         weights[:, 0] = 1.0 / len(X) if row_weights is None else row_weights
+        grads = np.zeros(len(self.vector))
         if self.as_inputs is not None:
-            result = self.as_inputs.backward(np.column_stack([X, targets]), grad=weights)
+            where = self._positions(self.as_inputs)
+            result, g = self.as_inputs.value_and_grad(np.column_stack([X, targets]), weights, theta[where])
+            grads[where] += g
         else:
             assert self.by_target is not None
             result = np.empty((len(X), 1 + n_outputs))
@@ -121,10 +198,20 @@ class CompiledLoss:
                 compiled = self.by_target.get(tuple(target.tolist()))
                 if compiled is None:
                     compiled = self._trace_target(np.asarray(y)[rows[0]], np.asarray(X, dtype=float)[rows[0]])
-                result[rows] = compiled.backward(X[rows], grad=weights[rows])
+                where = self._positions(compiled)
+                result[rows], g = compiled.value_and_grad(X[rows], weights[rows], theta[where])
+                grads[where] += g
         if row_weights is None:
-            return float(np.sum(result[:, 0]) / len(X)), result[:, 1:]
-        return float(np.dot(result[:, 0], row_weights)), result[:, 1:]
+            return float(np.sum(result[:, 0]) / len(X)), result[:, 1:], grads
+        return float(np.dot(result[:, 0], row_weights)), result[:, 1:], grads
+
+    def step(self, X: np.ndarray, y: Any, row_weights: np.ndarray | None = None) -> tuple[float, np.ndarray]:
+        """``gradient`` at the Values' own data, the gradient added to their ``.grad``; returns
+        (loss, outputs)."""
+        loss, outputs, grads = self.gradient(X, y, self.vector.read(), row_weights)
+        for p, g in zip(self.vector.params, grads.tolist()):
+            p.grad += g
+        return loss, outputs
 
     def _n_outputs(self) -> int:
         compiled = self.as_inputs or next(iter(self.by_target.values()))  # type: ignore[union-attr]

@@ -40,7 +40,7 @@ def _check_lr(lr: Any) -> float:
     return lr
 
 
-def _assign(params: list[Value], new: list[float]) -> None:
+def assign(params: list[Value], new: list[float]) -> None:
     """Set every ``p.data`` to ``new``: an interrupt midway finishes the assignment, then propagates.
 
     (Finishing instead of restoring needs no copy of the old values: the step stays as cheap as
@@ -91,7 +91,7 @@ class Optimizer:
         params = self.params
         data = np.array([p.data for p in params], dtype=float)
         grad = np.array([p.grad for p in params], dtype=float)
-        _assign(params, self.step_arrays(data, grad).tolist())
+        assign(params, self.step_arrays(data, grad).tolist())
 
     def step_arrays(self, data: np.ndarray, grad: np.ndarray) -> np.ndarray:
         """The update rule: the new values of the parameters from their values ``data`` and

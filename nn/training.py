@@ -143,32 +143,82 @@ def _check_optimizer(optimizer: Optimizer, params: Sequence[Value]) -> None:
 
 
 # ---------------------------------------------------------------- one batch
-def _loss_and_gradients(
+def _scalar_batch(
     model: Any,
+    params: Sequence[Value],
     loss_fn: Callable[..., Value],
-    compiled: CompiledLoss | None,
     Xb: np.ndarray,
     targets: np.ndarray,
     optimizer: Optimizer,
+    epoch: int,
 ) -> tuple[float, list[list[float]]]:
-    """Forward every sample, the batch loss, and its gradients in every parameter's ``.grad``.
-
-    The one place a batch's gradients are computed: through the compiled loss (one trace
-    replayed over the batch, see nn.engine) or else the scalar engine (one graph per batch).
+    """One batch on the scalar engine: one graph, backward, the optimizer's step.
 
     Returns:
         (the batch loss, the per-sample outputs as lists of floats).
     """
-    if compiled is not None:
-        optimizer.zero_grad()
-        batch_loss, output_rows = compiled.step(Xb, targets)  # (a float and an array: their own names for mypy)
-        return batch_loss, output_rows.tolist()
     outputs = [model(row) for row in Xb.tolist()]
     value = loss_fn(outputs, targets.tolist())
-    if math.isfinite(value.data):
-        optimizer.zero_grad()
-        value.backward()
+    if not math.isfinite(value.data):
+        raise _diverged(epoch, f"the loss became {value.data!r}", optimizer)
+    optimizer.zero_grad()
+    value.backward()
+    before = [p.data for p in params]
+    optimizer.step()
+    after = [p.data for p in params]
+    if not _all_finite(after):
+        bad = next(v for v in after if not math.isfinite(v))
+        for p, v in zip(params, before):
+            p.data = v
+        raise _diverged(epoch, f"a parameter became {bad!r}", optimizer)
     return value.data, [[o.data for o in out] for out in outputs]
+
+
+class _CompiledTraining:
+    """The compiled engine's batches: the parameters kept in one array ``theta`` between steps
+    (read from the Values at the start, written back by ``write_back``), the compiled loss's
+    gradient as an array, and the optimizer's rule on arrays (``step_arrays``). An optimizer that
+    brings its own ``step()`` gets the Values set for each step instead."""
+
+    def __init__(self, compiled: CompiledLoss, optimizer: Optimizer) -> None:
+        self.compiled = compiled
+        self.optimizer = optimizer
+        self.vector = compiled.vector
+        self.theta = self.vector.read()
+        own = getattr(optimizer, "params", None)
+        self.mine = self.vector.positions(own) if own is not None else slice(None)
+        # Optimizer.step is step_arrays on the Values; a step of its own (a subclass's, or one set
+        # on the object) is called as it is.
+        self.on_arrays = getattr(optimizer.step, "__func__", None) is Optimizer.step
+        self.grads = self.vector.read_grads()  # what .grad will hold after fit, as the scalar engine leaves it
+
+    def batch(self, Xb: np.ndarray, targets: np.ndarray, epoch: int) -> tuple[float, np.ndarray]:
+        value, outputs, grads = self.compiled.gradient(Xb, targets, self.theta)
+        if not math.isfinite(value):
+            raise _diverged(epoch, f"the loss became {value!r}", self.optimizer)
+        # The optimizer's zero_grad clears its own parameters' grads; the others' add up.
+        self.grads += grads
+        self.grads[self.mine] = grads[self.mine]
+        if not self.on_arrays:
+            self.write_back()
+            self.optimizer.step()
+            new = self.vector.read()
+        else:
+            new = self.theta.copy()
+            new[self.mine] = self.optimizer.step_arrays(self.theta[self.mine], grads[self.mine])
+        if not np.isfinite(new).all():
+            bad = float(new[~np.isfinite(new)][0])
+            raise _diverged(epoch, f"a parameter became {bad!r}", self.optimizer)
+        self.theta = new  # (one assignment: the step is applied whole or not at all)
+        return value, outputs
+
+    def write_back(self) -> None:
+        """The Values get the array's numbers (and the grads the scalar engine would leave)."""
+        self.vector.write(self.theta, self.grads)
+
+    def read(self) -> None:
+        """The array gets the Values' numbers (a callback may have changed them)."""
+        self.theta = self.vector.read()
 
 
 def _all_finite(values: list[float]) -> bool:
@@ -272,6 +322,7 @@ def fit(
     history = History()
     history.engine = "scalar" if compiled is None else "compiled"
 
+    training = _CompiledTraining(compiled, optimizer) if compiled is not None else None
     bar = _progress_bar(epochs) if progress else None
     try:
         for epoch in range(1, epochs + 1):
@@ -279,19 +330,15 @@ def fit(
             batch_losses, epoch_outputs, epoch_targets = [], [], []
             for Xb, yb in parts:
                 try:
-                    value, outputs = _loss_and_gradients(model, loss_fn, compiled, Xb, yb, optimizer)
+                    if training is None:
+                        value, outputs = _scalar_batch(model, params, loss_fn, Xb, yb, optimizer, epoch)
+                    else:
+                        value, output_rows = training.batch(Xb, yb, epoch)
+                        outputs = output_rows.tolist() if accuracy is not None else []
                 except (OverflowError, FloatingPointError) as error:
+                    if isinstance(error, TrainingDiverged):
+                        raise
                     raise _diverged(epoch, "a value overflowed", optimizer, error) from error
-                if not math.isfinite(value):
-                    raise _diverged(epoch, f"the loss became {value!r}", optimizer)
-                before = [p.data for p in params]
-                optimizer.step()
-                after = [p.data for p in params]
-                if not _all_finite(after):
-                    bad = next(v for v in after if not math.isfinite(v))
-                    for p, v in zip(params, before):
-                        p.data = v
-                    raise _diverged(epoch, f"a parameter became {bad!r}", optimizer)
                 batch_losses.append(value)
                 if accuracy is not None:
                     epoch_outputs.extend(outputs)
@@ -302,9 +349,17 @@ def fit(
             if bar is not None:
                 bar.update(1)
                 bar.set_postfix(loss=f"{history.loss[-1]:.4g}")
-            if callback is not None and callback(epoch, history) is True:
-                break
+            if callback is not None:
+                if training is not None:  # the callback sees the model as it is now
+                    training.write_back()
+                stop = callback(epoch, history) is True
+                if training is not None:
+                    training.read()
+                if stop:
+                    break
     finally:
+        if training is not None:
+            training.write_back()
         if bar is not None:
             bar.close()
     return history

@@ -212,3 +212,40 @@ def test_the_first_batch_replay_after_a_parameter_update_needs_no_fallback():
         warnings.simplefilter("error")  # the NumPy replay proves itself against the parameters of now
         out = f(X)
     np.testing.assert_allclose(out, np.tanh(-3.0 * X[:, 0]), rtol=1e-15)
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_value_and_grad_at_given_parameter_values_changes_no_value(backend):
+    model = nn.MLP(2, [4, 1], activation="tanh", seed=0)
+    f = autodiff.compile(lambda x1, x2: model([x1, x2])[0], backend=backend)
+    X = np.random.default_rng(1).normal(size=(5, 2))
+    f(X)  # traced: f.params is known
+    assert f.params == model.parameters()
+    theta = np.linspace(-1.0, 1.0, len(f.params))
+    out, grads = f.value_and_grad(X, params=theta)
+    assert all(p.grad == 0.0 for p in model.parameters())  # nothing written
+    assert [p.data for p in model.parameters()] != theta.tolist()
+    for p, value in zip(model.parameters(), theta.tolist()):
+        p.data = value
+    model.zero_grad()
+    _close(out, f.backward(X), backend)
+    _close(grads, [p.grad for p in model.parameters()], backend)
+    with pytest.raises(ValueError, match="params must hold the 17"):
+        f.value_and_grad(X, params=theta[:3])
+
+
+def test_params_are_known_once_traced():
+    f = autodiff.compile(lambda x: x * 2.0, n_inputs=1)
+    with pytest.raises(ValueError, match="once the function is traced"):
+        f.params  # noqa: B018
+    f([[1.0]])
+    assert f.params == []
+
+
+def test_an_error_at_given_parameter_values_is_the_scalar_engines_and_leaves_the_values():
+    w = Value(1.0)
+    f = autodiff.compile(lambda x: (w * x).log(), n_inputs=1, backend="numpy")
+    f.value_and_grad([[2.0], [3.0]])
+    with pytest.raises(ValueError, match="log"):
+        f.value_and_grad([[2.0], [3.0]], params=[-1.0])
+    assert w.data == 1.0

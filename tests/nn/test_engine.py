@@ -94,11 +94,113 @@ def test_fit_with_the_compiled_engine_trains_like_the_scalar_one(
         history = nn.fit(
             model, X3, y, loss, optimizer, epochs=3, batch_size=batch_size, seed=1, progress=False, engine=engine
         )
-        runs.append((history, [p.data for p in model.parameters()]))
-    (scalar, scalar_params), (compiled, compiled_params) = runs
+        runs.append((history, [p.data for p in model.parameters()], [p.grad for p in model.parameters()]))
+    (scalar, scalar_params, scalar_grads), (compiled, compiled_params, compiled_grads) = runs
     np.testing.assert_allclose(compiled.loss, scalar.loss, rtol=1e-9)
     assert compiled.accuracy == scalar.accuracy
     np.testing.assert_allclose(compiled_params, scalar_params, rtol=1e-9, atol=1e-12)
+    # The compiled engine keeps the parameters in one array while it trains; the model gets them
+    # back at the end, with the grads the scalar engine leaves (the last batch's).
+    np.testing.assert_allclose(compiled_grads, scalar_grads, rtol=1e-8, atol=1e-12)
+
+
+def _two_fits(make_optimizer, epochs=4, batch_size=7, **fit_args):
+    """(History, parameters, grads) of the same fit on the scalar and the compiled engine."""
+    runs = []
+    for engine in ("scalar", "compiled"):
+        model = nn.MLP(2, [5, 3], activation="tanh", seed=2)
+        optimizer = make_optimizer(model.parameters())
+        history = nn.fit(
+            model,
+            X3,
+            LABELS,
+            "cross_entropy",
+            optimizer,
+            epochs,
+            batch_size,
+            seed=0,
+            progress=False,
+            engine=engine,
+            **fit_args,
+        )
+        runs.append((history, [p.data for p in model.parameters()], [p.grad for p in model.parameters()]))
+    return runs
+
+
+@pytest.mark.parametrize(
+    "make_optimizer",
+    [
+        lambda ps: nn.optim.Adam(ps, lr=0.01, weight_decay=0.1),
+        lambda ps: nn.optim.SGD(ps, lr=0.1, momentum=0.5, nesterov=True, weight_decay=0.01),
+        lambda ps: nn.optim.SGD(ps[:7], lr=0.1),  # a subset: the others keep their values, their grads add up
+    ],
+)
+def test_the_optimizers_rule_on_arrays_trains_like_the_scalar_engine(make_optimizer):
+    (scalar, scalar_params, scalar_grads), (compiled, compiled_params, compiled_grads) = _two_fits(make_optimizer)
+    assert compiled.engine == "compiled" and scalar.engine == "scalar"
+    np.testing.assert_allclose(compiled.loss, scalar.loss, rtol=1e-9)
+    np.testing.assert_allclose(compiled_params, scalar_params, rtol=1e-9, atol=1e-12)
+    np.testing.assert_allclose(compiled_grads, scalar_grads, rtol=1e-8, atol=1e-12)
+
+
+def test_an_optimizer_with_its_own_step_is_called_every_step():
+    class Clipped(nn.optim.SGD):
+        steps = 0
+
+        def step(self):
+            Clipped.steps += 1
+            for p in self.params:
+                p.grad = max(-0.1, min(0.1, p.grad))
+            super().step()
+
+    (scalar, scalar_params, _), (compiled, compiled_params, _) = _two_fits(lambda ps: Clipped(ps, lr=0.5))
+    assert Clipped.steps == 2 * 4 * 5  # two fits, 4 epochs of 5 batches (30 samples by 7)
+    np.testing.assert_allclose(compiled.loss, scalar.loss, rtol=1e-9)
+    np.testing.assert_allclose(compiled_params, scalar_params, rtol=1e-9, atol=1e-12)
+
+
+def test_a_callback_sees_the_model_as_trained_so_far_and_may_change_it():
+    seen = []
+
+    def callback(epoch, history):
+        seen.append([p.data for p in model.parameters()])
+        if epoch == 2:
+            model.parameters()[0].data = 0.25  # taken up by the next epoch
+
+    model = nn.MLP(2, [4, 3], seed=0)
+    nn.fit(
+        model,
+        X3,
+        LABELS,
+        "cross_entropy",
+        nn.SGD(model.parameters(), lr=0.1),
+        3,
+        progress=False,
+        callback=callback,
+        engine="compiled",
+    )
+    assert seen[0] != seen[1] != seen[2]
+    twin = nn.MLP(2, [4, 3], seed=0)
+    nn.fit(twin, X3, LABELS, "cross_entropy", nn.SGD(twin.parameters(), lr=0.1), 2, progress=False, engine="compiled")
+    assert seen[1] == [p.data for p in twin.parameters()]
+    twin.parameters()[0].data = 0.25
+    nn.fit(twin, X3, LABELS, "cross_entropy", nn.SGD(twin.parameters(), lr=0.1), 1, progress=False, engine="compiled")
+    assert [p.data for p in model.parameters()] == [p.data for p in twin.parameters()]
+
+
+def test_an_interrupted_compiled_fit_leaves_the_model_at_a_whole_step():
+    model = nn.MLP(2, [4, 3], seed=0)
+    optimizer = nn.SGD(model.parameters(), lr=0.1)
+    states = []
+
+    def interrupt(epoch, history):
+        states.append([p.data for p in model.parameters()])
+        if epoch == 2:
+            raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        nn.fit(model, X3, LABELS, "cross_entropy", optimizer, 5, batch_size=10, progress=False, callback=interrupt)
+    assert [p.data for p in model.parameters()] == states[-1]
 
 
 def test_fit_auto_falls_back_to_the_scalar_engine_with_a_warning():
