@@ -106,6 +106,22 @@ def forward(
     return _OUTPUTS[out_activation](out)
 
 
+def _flat(coefs: Sequence[np.ndarray], intercepts: Sequence[np.ndarray]) -> np.ndarray:
+    """scikit-learn's arrays in the MLP's parameter order: per layer, per neuron its weights, then its bias."""
+    return np.concatenate([np.column_stack([np.asarray(W).T, b]).ravel() for W, b in zip(coefs, intercepts)])
+
+
+def _unflat(theta: np.ndarray, layer_units: Sequence[int]) -> tuple[list[np.ndarray], list[np.ndarray]]:
+    """``_flat`` undone: (coefs, intercepts) from an array in the MLP's parameter order."""
+    coefs, intercepts, start = [], [], 0
+    for fan_in, fan_out in zip(layer_units[:-1], layer_units[1:]):
+        block = theta[start : start + fan_out * (fan_in + 1)].reshape(fan_out, fan_in + 1)
+        coefs.append(block[:, :-1].T.copy())
+        intercepts.append(block[:, -1].copy())
+        start += fan_out * (fan_in + 1)
+    return coefs, intercepts
+
+
 def _penalty(weights: list) -> autodiff.Compiled:
     """c * sum(w**2) over ``weights``, traced once (c is its one input: it changes with the batch)."""
     return autodiff.compile(lambda c: c * losses.l2(weights), n_inputs=1, backend="numpy")
@@ -125,13 +141,15 @@ class Network:
         self._weights = [w for layer in self.mlp.layers for neuron in layer.neurons for w in neuron.w]
         self._compiled: dict[str, CompiledLoss | None] = {}  # per loss: the per-sample loss traced once
         self._penalty = _penalty(self._weights)
+        self._penalty_at: dict[int, slice | np.ndarray] = {}  # per compiled loss (by id): the weights in its arrays
 
     def __getstate__(self) -> dict:
         # The traces hold generated code, which does not pickle; they are made again when unpickled.
-        return {key: value for key, value in self.__dict__.items() if key not in ("_compiled", "_penalty")}
+        dropped = ("_compiled", "_penalty", "_penalty_at")
+        return {key: value for key, value in self.__dict__.items() if key not in dropped}
 
     def __setstate__(self, state: dict) -> None:
-        self.__dict__.update(state, _compiled={}, _penalty=_penalty(state["_weights"]))
+        self.__dict__.update(state, _compiled={}, _penalty=_penalty(state["_weights"]), _penalty_at={})
 
     def _compiled_loss(self, loss: str, X: np.ndarray, Y: np.ndarray) -> CompiledLoss | None:
         """The per-sample loss of ``loss`` compiled (nn.engine), or None: then the scalar engine."""
@@ -184,28 +202,41 @@ class Network:
         Returns:
             (reported loss as a float, coef_grads, intercept_grads).
         """
-        self.set_weights(coefs, intercepts)
         n = len(X)
         weights = np.ones(n) if sample_weight is None else np.asarray(sample_weight, dtype=float)
         sw_sum = float(weights.sum())
-        self.mlp.zero_grad()
         compiled = self._compiled_loss(loss, X, Y)
-        if compiled is not None:  # the per-sample loss replayed over the batch (nn.engine)
-            data, Z = compiled.step(X, Y, row_weights=weights / sw_sum)
-        else:  # the scalar engine: one graph for the batch
+        if compiled is not None:  # the per-sample loss replayed over the batch (nn.engine), on arrays
+            theta = _flat(coefs, intercepts)
+            data, Z, grads = compiled.gradient(X, Y, theta, row_weights=weights / sw_sum)
+            if alpha:  # c * sum(W**2) on the weight matrices only, c = alpha / 2 / sum of the weights
+                where = self._penalty_positions(compiled)
+                penalty, penalty_grads = self._penalty.value_and_grad([[0.5 * alpha / sw_sum]], params=theta[where])
+                grads[where] += penalty_grads
+            coef_grads, intercept_grads = _unflat(grads, self.layer_units)
+        else:  # the scalar engine: one graph for the batch, on the MLP's Values
+            self.set_weights(coefs, intercepts)
+            self.mlp.zero_grad()
             outputs = [self.mlp(row) for row in X.tolist()]
             terms = [self._sample_loss(out, y, loss) for out, y in zip(outputs, Y.tolist())]
             data_node = autodiff.dot(terms, (weights / sw_sum).tolist())
             data_node.backward()
             data, Z = data_node.data, np.array([[z.data for z in out] for out in outputs])
-        penalty = 0.0
-        if alpha:  # c * sum(W**2) on the weight matrices only, c = alpha / 2 / sum of the weights
-            penalty = float(self._penalty.backward([[0.5 * alpha / sw_sum]])[0])
+            penalty = self._penalty.backward([[0.5 * alpha / sw_sum]]) if alpha else np.zeros(1)
+            coef_grads, intercept_grads = self.gradients()
+        total = float(penalty[0]) if alpha else 0.0
         if loss == "squared_error":  # scikit-learn reports the mean over outputs of what it differentiates
-            return (data / Y.shape[1] + penalty, *self.gradients())
+            return data / Y.shape[1] + total, coef_grads, intercept_grads
         if loss in _CLIPPED:  # scikit-learn's value clips probabilities to [eps, 1 - eps]; L-BFGS sees it
-            return (_CLIPPED[loss](Y, Z, weights) + penalty, *self.gradients())
-        return (data + penalty, *self.gradients())
+            return _CLIPPED[loss](Y, Z, weights) + total, coef_grads, intercept_grads
+        return data + total, coef_grads, intercept_grads
+
+    def _penalty_positions(self, compiled: CompiledLoss) -> slice | np.ndarray:
+        """Where the penalty's parameters (the weights) are in the compiled loss's arrays (found once)."""
+        if id(compiled) not in self._penalty_at:
+            self._penalty.prepare([[1.0]])  # traced (on its one input), so its parameters are known
+            self._penalty_at[id(compiled)] = compiled.vector.positions(self._penalty.params)
+        return self._penalty_at[id(compiled)]
 
     @staticmethod
     def _sample_loss(out: list[autodiff.Value], y: list[float], loss: str) -> autodiff.Value:

@@ -566,3 +566,19 @@ def test_random_state_may_be_a_numpy_generator(blobs2):
         np.testing.assert_array_equal(a, b)
     with pytest.raises(ValueError, match="random_state"):
         MLPClassifier(random_state="seed").fit(X, y)
+
+
+def test_the_networks_arrays_are_laid_out_in_the_mlps_parameter_order():
+    from nn.engine import ParameterVector
+    from nn.sklearn.network import Network, _flat, _unflat
+
+    rng = np.random.default_rng(0)
+    units = [3, 4, 2]
+    coefs = [rng.normal(size=(a, b)) for a, b in zip(units[:-1], units[1:])]
+    intercepts = [rng.normal(size=b) for b in units[1:]]
+    network = Network(units, "tanh")
+    network.set_weights(coefs, intercepts)
+    theta = ParameterVector(network.mlp.parameters()).read()
+    assert theta.tolist() == _flat(coefs, intercepts).tolist()
+    back_coefs, back_intercepts = _unflat(theta, units)
+    assert all(np.array_equal(a, b) for a, b in zip(back_coefs + back_intercepts, coefs + intercepts))
