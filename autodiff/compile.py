@@ -31,7 +31,7 @@ from typing import Any
 import numpy as np
 
 from . import graph
-from .replay_numpy import NumpyReplay
+from .replay_numpy import Check, NumpyReplay
 from .replay_python import PythonReplay
 from .trace import Trace, TraceError
 from .value import Value
@@ -224,16 +224,29 @@ class Compiled:
         tracing checked first."""
         assert self.trace is not None
         on_error = functools.partial(self._scalar_error, X, P)
+        replay = self._plan(len(X))
+        check: Check | None = None
         if self.trace.guards:  # checked on the whole batch at once, in NumPy
             plan = self.numpy_plan()
             if plan is None:
                 raise TraceError(f"compile: branches on traced Values are checked in NumPy, but {self._numpy_problem}")
-            _, V, U = plan.forward(X, P, on_error, keep=True)
-            self.trace.check_guards(lambda v: plan.value_of(v, V, U), len(X))
-        replay = self._plan(len(X))
+            trace = self.trace
+
+            def check_guards(V: np.ndarray, U: np.ndarray) -> None:
+                trace.check_guards(lambda v: plan.value_of(v, V, U), len(X))
+
+            check = check_guards
+
+            if replay is not plan:  # the rows replayed in Python: a NumPy forward for the guards first
+                plan.forward(X, P, on_error, check=check)
+                check = None
+        if isinstance(replay, PythonReplay):
+            if seeds is None:
+                return replay.forward(X, P, on_error), None, None
+            return replay.backward(X, P, seeds, on_error, want_inputs)
         if seeds is None:
-            return replay.forward(X, P, on_error), None, None
-        return replay.backward(X, P, seeds, on_error, want_inputs)
+            return replay.forward(X, P, on_error, check=check), None, None
+        return replay.backward(X, P, seeds, on_error, want_inputs, check=check)
 
     def _param_values(self, params: Any) -> np.ndarray:
         """The parameters' values as an array: ``params`` checked, or read from the Values now."""

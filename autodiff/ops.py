@@ -653,7 +653,12 @@ def _sum_forward(xs: Sequence[Any], arg: Any) -> Any:
     return _fsum(xs)
 
 
-SUM = register(Op("sum", "Σ", None, _sum_forward, lambda xs, out, arg: (1.0,) * len(xs), (REAL,)))
+def _sum_partials(xs: Sequence[Any], out: Any, arg: Any) -> Any:
+    # d(x_1 + ... + x_n)/dx_i = 1 (on a compiled replay's rows: one array of ones)
+    return np.ones(len(xs)) if type(xs) is _ndarray else (1.0,) * len(xs)
+
+
+SUM = register(Op("sum", "Σ", None, _sum_forward, _sum_partials, (REAL,)))
 
 
 def dot_value(ws: Any, xs: Any, bias: Any = None) -> Any:

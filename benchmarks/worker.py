@@ -126,28 +126,32 @@ def moons_step_ours(k, X, y, model, optimizer):
 
 
 def moons_setup_compiled(width=16):
-    """The same step as moons_step_ours, traced once: the hinge per sample, the L2 penalty on its own."""
+    """The same step as moons_step_ours, traced once: the per-sample hinge plus the L2 penalty (a
+    part of parameters only, computed once per batch), replayed in NumPy on the parameters held in
+    one array, and the optimizer's rule on arrays: what nn.fit's compiled engine does per step."""
     import numpy as np
 
     import autodiff
 
     X, y, model, optimizer = moons_setup_ours(width)
     params = model.parameters()
-    hinge = autodiff.compile(lambda x1, x2, yi: (1 - yi * model([x1, x2])[0]).relu(), n_inputs=3, backend="numpy")
-    penalty = autodiff.compile(lambda: 1e-4 * autodiff.sum([p * p for p in params]), n_inputs=0, backend="numpy")
-    return np.column_stack([X, y]), (hinge, penalty), model, optimizer
+
+    def per_sample(x1, x2, yi):
+        return (1 - yi * model([x1, x2])[0]).relu() + 1e-4 * autodiff.sum([p * p for p in params])
+
+    f = autodiff.compile(per_sample, n_inputs=3, backend="numpy")
+    XY = np.column_stack([X, y])
+    f(XY[:2])  # traced (outside the clock): f.params is known
+    assert f.params == params
+    state = {"f": f, "theta": np.array([p.data for p in params]), "weights": np.full(len(XY), 1.0 / len(XY))}
+    return XY, state, model, optimizer
 
 
-def moons_step_compiled(k, XY, compiled, model, optimizer):
-    import numpy as np
-
-    hinge, penalty = compiled
-    model.zero_grad()
-    data_loss = hinge.backward(XY, grad=np.full(len(XY), 1.0 / len(XY))).sum() / len(XY)
-    total_loss = data_loss + penalty.backward(np.zeros((1, 0)))[0]
+def moons_step_compiled(k, XY, state, model, optimizer):
+    losses, grads = state["f"].value_and_grad(XY, grad=state["weights"], params=state["theta"])
     optimizer.lr = 1.0 - 0.9 * k / 100
-    optimizer.step()
-    return total_loss
+    state["theta"] = optimizer.step_arrays(state["theta"], grads)
+    return losses.mean()
 
 
 def moons_setup_numpy(width=16):
@@ -237,7 +241,8 @@ def blobs_epoch_ours(X, T, model, optimizer):
 
 
 def blobs_setup_compiled():
-    """W3 traced once: the per-sample MSE replayed as straight-line Python (batch size 1)."""
+    """W3 traced once: the per-sample MSE replayed as straight-line Python (batch size 1), on the
+    parameters held in one array, the optimizer's rule on arrays (nn.fit's compiled engine)."""
     import numpy as np
 
     import autodiff
@@ -247,15 +252,20 @@ def blobs_setup_compiled():
     def per_sample(x1, x2, t1, t2):
         return autodiff.sum([(o - t) ** 2 for o, t in zip(model([x1, x2]), (t1, t2))]) / 2
 
-    return np.column_stack([X, T]), autodiff.compile(per_sample, n_inputs=4, backend="python"), model, optimizer
+    f = autodiff.compile(per_sample, n_inputs=4, backend="python")
+    XT = np.column_stack([X, T])
+    f(XT[:2])  # traced (outside the clock)
+    assert f.params == model.parameters()
+    return XT, {"f": f, "theta": np.array([p.data for p in f.params])}, model, optimizer
 
 
-def blobs_epoch_compiled(XT, compiled, model, optimizer):
+def blobs_epoch_compiled(XT, state, model, optimizer):
+    f, theta = state["f"], state["theta"]
     loss = None
     for i in range(len(XT)):
-        model.zero_grad()
-        loss = compiled.backward(XT[i : i + 1])
-        optimizer.step()
+        loss, grads = f.value_and_grad(XT[i : i + 1], params=theta)
+        theta = optimizer.step_arrays(theta, grads)
+    state["theta"] = theta
     return loss
 
 
