@@ -24,6 +24,7 @@ way the numbers are right or an error says why, never a silent difference.
 from __future__ import annotations
 
 import functools
+import math
 import warnings
 from collections.abc import Callable, Iterable
 from typing import Any
@@ -95,7 +96,7 @@ class Compiled:
             self.n_inputs = X.shape[1]
         if X.shape[1] != self.n_inputs:
             raise ValueError(f"compile: X has {X.shape[1]} columns, the function takes {self.n_inputs} inputs")
-        if not np.isfinite(X).all():
+        if not math.isfinite(np.add.reduce(X, axis=None)) and not np.isfinite(X).all():  # (a sum: one pass)
             row = int(np.flatnonzero(~np.isfinite(X).all(axis=1))[0])
             raise ValueError(f"compile: X must be finite; row {row} is {X[row].tolist()}")
         if self.trace is None and len(X):
@@ -253,12 +254,16 @@ class Compiled:
         assert self.trace is not None
         n = len(self.trace.params)
         if params is None:
-            return np.array([p.data for p in self.trace.params], dtype=float)
-        values = np.asarray(params, dtype=float)
-        if values.shape != (n,):
-            raise ValueError(
-                f"compile: params must hold the {n} parameters' values (f.params order), got shape {values.shape}"
-            )
+            values = np.array([p.data for p in self.trace.params], dtype=float)
+        else:
+            values = np.asarray(params, dtype=float)
+            if values.shape != (n,):
+                raise ValueError(
+                    f"compile: params must hold the {n} parameters' values (f.params order), got shape {values.shape}"
+                )
+        if not math.isfinite(np.add.reduce(values)) and not np.isfinite(values).all():
+            k = int(np.flatnonzero(~np.isfinite(values))[0])
+            raise ValueError(f"compile: parameter {k} ({self.trace.params[k]!r}) is {values[k]!r}, not a finite float")
         return values
 
     def _seeds(self, grad: Any, rows: int) -> np.ndarray:

@@ -11,6 +11,7 @@ engine to rounding: sums run in another order.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Iterable
 from typing import Any
 
@@ -238,7 +239,7 @@ class NumpyReplay:
             (V if store == "V" else U)[indices] = result
         # Every value is kept, so one look at the stores finds any that is not finite; then the
         # first group that made one is the one to name.
-        if not (np.isfinite(V).all() and np.isfinite(U).all()):
+        if not (_all_finite(V) and _all_finite(U)):
             group = next(g for g in self.groups if not np.isfinite((V if g.out[0] == "V" else U)[g.out[1]]).all())
             self._not_finite(group, (V if group.out[0] == "V" else U)[group.out[1]], X, on_error)
         if check is not None:
@@ -285,12 +286,12 @@ class NumpyReplay:
         with np.errstate(all="ignore"):
             out, V, U = self._forward(X, P, on_error, check)
             GV, GU = self._reverse(V, U, seeds, False, want_inputs)
-            if not (np.isfinite(GV).all() and np.isfinite(GU).all()):
+            if not (_all_finite(GV) and _all_finite(GU)):
                 # The scalar engine passes nothing back through a node whose gradient is 0, so an
                 # infinite local derivative there (sqrt at 0 under a relu that is off) does no harm:
                 # the same pass again, with the zero gradients kept out of every product.
                 GV, GU = self._reverse(V, U, seeds, True, want_inputs)
-        if not (np.isfinite(GV).all() and np.isfinite(GU).all()):
+        if not (_all_finite(GV) and _all_finite(GU)):
             on_error(range(len(X)))
             raise OverflowError("backward: a gradient is not a finite float; the graph's values are too large")
         return out, GU[self.param_index], GV[self.inputs].T if want_inputs else None
@@ -298,8 +299,8 @@ class NumpyReplay:
     def _reverse(self, V: np.ndarray, U: np.ndarray, seeds: np.ndarray, skip_zero: bool, want_inputs: bool) -> tuple:
         """The gradients of every node in two stores like V and U, from the outputs' seeds (only
         those on the way to a parameter, and with ``want_inputs`` to an input)."""
-        GV = np.zeros_like(V)
-        GU = np.zeros_like(U)
+        GV = np.zeros(V.shape)
+        GU = np.zeros(U.shape)
         for j, (store, i) in enumerate(self.outputs):
             if store == "V":
                 GV[i] += seeds[:, j]
@@ -329,7 +330,7 @@ class NumpyReplay:
             if needed[1] or want_inputs:
                 _scatter(GV, rows, _read(U, weights).T @ grad)
             if bias is not None:
-                _scatter(GU, bias, grad.sum(axis=1))
+                _scatter(GU, bias, _row_sums(grad))
             return
         sample_out = store == "V"
         xs = self._inputs(group, V, U, V.shape[1])
@@ -348,7 +349,7 @@ class NumpyReplay:
             if slot[0] == "V":
                 _scatter(GV, slot[1], share)
             else:
-                _scatter(GU, slot[1], share.sum(axis=1) if sample_out else share)
+                _scatter(GU, slot[1], _row_sums(share) if sample_out else share)
 
     @staticmethod
     def _backprop_wide(
@@ -370,7 +371,22 @@ class NumpyReplay:
         if _size(v_idx):
             _scatter(GV, v_idx, shares[v_pos])
         if _size(u_idx):
-            _scatter(GU, u_idx, shares[u_pos].sum(axis=1))
+            _scatter(GU, u_idx, _row_sums(shares[u_pos]))
+
+
+# ndarray.all() and .sum() go through Python wrappers in numpy; the ufuncs' reduce is one C call,
+# and the replay makes dozens of these per batch.
+_add_reduce = np.add.reduce
+
+
+def _all_finite(store: np.ndarray) -> bool:
+    """No inf or nan in ``store``: its sum is finite (one pass), or else a closer look (finite
+    values whose sum overflows)."""
+    return math.isfinite(_add_reduce(store, axis=None)) or bool(np.isfinite(store).all())
+
+
+def _row_sums(values: np.ndarray) -> np.ndarray:
+    return _add_reduce(values, axis=1)
 
 
 def _scatter(store: np.ndarray, indices: Any, values: np.ndarray) -> None:
