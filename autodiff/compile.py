@@ -44,6 +44,9 @@ def _no_scalar_error(rows: Iterable[int]) -> None:
     """For the NumPy replay's proof on the traced row, where the scalar engine has run already."""
 
 
+_ONES = np.ones((1, 1))  # the seeds of one row and one output (per-sample training): made once
+_ONES.flags.writeable = False
+
 # Below this many rows the per-row Python replay is faster than NumPy's per-call overhead.
 AUTO_NUMPY_ROWS = 16
 
@@ -270,7 +273,7 @@ class Compiled:
         assert self.trace is not None
         n_out = len(self.trace.outputs)
         if grad is None:
-            return np.ones((rows, n_out))
+            return _ONES if rows == 1 and n_out == 1 else np.ones((rows, n_out))
         seeds = np.asarray(grad, dtype=float)
         if seeds.shape == (rows,) and n_out == 1:
             seeds = seeds[:, None]
