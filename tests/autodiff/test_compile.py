@@ -249,3 +249,18 @@ def test_an_error_at_given_parameter_values_is_the_scalar_engines_and_leaves_the
     with pytest.raises(ValueError, match="log"):
         f.value_and_grad([[2.0], [3.0]], params=[-1.0])
     assert w.data == 1.0
+
+
+def test_a_rule_that_looks_at_its_value_is_called_per_row_not_read_once():
+    # The python replay reads a rule once on opaque stand-ins when it only passes values through
+    # (dot: d/dw = x). A rule that looks at the value (here with a truth test, which a stand-in
+    # refuses) must run on every row's numbers instead.
+    gate = autodiff.define_op("gate_demo", lambda x: x if x else 0.0, lambda x, out: 1.0 if x else 0.0, register=False)
+    passthrough = autodiff.define_op("twice_demo", lambda x: 2.0 * x, lambda x, out: 2.0, register=False)
+    w = Value(1.5)
+    f = autodiff.compile(lambda x: gate(w * x) + passthrough(w * x), n_inputs=1, backend="python")
+    X = np.array([[0.0], [2.0], [-1.0]])
+    f.backward(X)
+    assert w.grad == 0.0 * 1.0 + 2.0 * 1.0 + (-1.0) * 1.0 + 2.0 * (0.0 + 2.0 - 1.0)
+    backward = f._python.source.split("if seeds is None")[1]
+    assert backward.count("* Rv") == 1  # only the gate's rule is called; the muls', twice's and add's were read

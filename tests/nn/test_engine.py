@@ -5,6 +5,7 @@ import warnings
 import numpy as np
 import pytest
 
+import autodiff
 import nn
 from autodiff import TraceError
 from nn.engine import MAX_TRACES, CompiledLoss, compile_loss
@@ -214,3 +215,22 @@ def test_fit_auto_falls_back_to_the_scalar_engine_with_a_warning():
     with pytest.warns(RuntimeWarning, match="scalar engine"):
         history = nn.fit(model, X, y, reads_targets, nn.optim.SGD(model.parameters(), lr=0.01), 2, progress=False)
     assert len(history.loss) == 2
+
+
+def test_a_value_the_loss_closes_over_that_is_no_parameter_is_read_and_its_grad_adds_up():
+    runs = []
+    for engine in ("scalar", "compiled"):
+        scale = autodiff.Value(2.0)  # not the model's: nobody trains it, its grad adds up over the batches
+        model = nn.MLP(2, [4, 3], seed=1)
+
+        def loss(outputs, targets, scale=scale):
+            return scale * nn.losses.cross_entropy(outputs, targets)
+
+        optimizer = nn.SGD(model.parameters(), lr=0.1)
+        history = nn.fit(model, X3, LABELS, loss, optimizer, 3, batch_size=10, seed=0, progress=False, engine=engine)
+        runs.append((history.engine, history.loss, [p.data for p in model.parameters()], scale.data, scale.grad))
+    (_, scalar_loss, scalar_params, _, scalar_grad), (engine, loss, params, scale_data, grad) = runs
+    assert engine == "compiled" and scale_data == 2.0
+    np.testing.assert_allclose(loss, scalar_loss, rtol=1e-9)
+    np.testing.assert_allclose(params, scalar_params, rtol=1e-9, atol=1e-12)
+    assert grad == pytest.approx(scalar_grad, rel=1e-9) and grad != 0.0
