@@ -146,11 +146,10 @@ class PythonReplay:
             passed = _passed_through(v, ins, n)
             if passed is not None:  # the rule's own result, read once: no call per row
                 for k in _share_order(v):
-                    if isinstance(passed[k], float):
-                        env[f"C{n}_{k}"] = passed[k]
-                    body.append(
-                        f"        g{ins[k]} += g{n} * {passed[k] if isinstance(passed[k], str) else f'C{n}_{k}'}"
-                    )
+                    local = passed[k]
+                    if isinstance(local, float):  # a constant: bound as a name of its own
+                        env[f"C{n}_{k}"], local = local, f"C{n}_{k}"
+                    body.append(f"        g{ins[k]} += g{n} * {local}")
             elif v.op.arity == 1:
                 body.append(f"        g{ins[0]} += g{n} * R{n}({ins[0]}, {n}, A{n})")
             else:
