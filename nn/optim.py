@@ -91,7 +91,9 @@ class Optimizer:
         params = self.params
         data = np.array([p.data for p in params], dtype=float)
         grad = np.array([p.grad for p in params], dtype=float)
-        assign(params, self.step_arrays(data, grad).tolist())
+        with np.errstate(over="ignore", invalid="ignore"):  # an overflow gives inf, as floats do (fit checks)
+            new = self.step_arrays(data, grad)
+        assign(params, new.tolist())
 
     def step_arrays(self, data: np.ndarray, grad: np.ndarray) -> np.ndarray:
         """The update rule: the new values of the parameters from their values ``data`` and

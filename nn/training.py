@@ -328,21 +328,22 @@ def fit(
         for epoch in range(1, epochs + 1):
             parts = [(X, y)] if full_batch else batches(X, y, batch_size, shuffle=shuffle, rng=rng)
             batch_losses, epoch_outputs, epoch_targets = [], [], []
-            for Xb, yb in parts:
-                try:
-                    if training is None:
-                        value, outputs = _scalar_batch(model, params, loss_fn, Xb, yb, optimizer, epoch)
-                    else:
-                        value, output_rows = training.batch(Xb, yb, epoch)
-                        outputs = output_rows.tolist() if accuracy is not None else []
-                except (OverflowError, FloatingPointError) as error:
-                    if isinstance(error, TrainingDiverged):
-                        raise
-                    raise _diverged(epoch, "a value overflowed", optimizer, error) from error
-                batch_losses.append(value)
-                if accuracy is not None:
-                    epoch_outputs.extend(outputs)
-                    epoch_targets.extend(yb.tolist())
+            with np.errstate(over="ignore", invalid="ignore"):  # an overflowing step: TrainingDiverged
+                for Xb, yb in parts:
+                    try:
+                        if training is None:
+                            value, outputs = _scalar_batch(model, params, loss_fn, Xb, yb, optimizer, epoch)
+                        else:
+                            value, output_rows = training.batch(Xb, yb, epoch)
+                            outputs = output_rows.tolist() if accuracy is not None else []
+                    except (OverflowError, FloatingPointError) as error:
+                        if isinstance(error, TrainingDiverged):
+                            raise
+                        raise _diverged(epoch, "a value overflowed", optimizer, error) from error
+                    batch_losses.append(value)
+                    if accuracy is not None:
+                        epoch_outputs.extend(outputs)
+                        epoch_targets.extend(yb.tolist())
             history.loss.append(math.fsum(batch_losses) / len(batch_losses))
             if accuracy is not None:
                 history.accuracy.append(accuracy(epoch_outputs, epoch_targets))
