@@ -5,13 +5,18 @@ runs as one array operation over the whole batch, with the op table's own
 rules (they run on arrays: see ops.py); a dense layer's dot nodes (weights
 that are parameters, the same inputs) become one matmul. Values live in two
 stores: V (node, row) for what depends on the sample, U (node,) for
-parameters, constants and what is made of them only. Equal to the scalar
-engine to rounding: sums run in another order.
+parameters, constants and what is made of them only; gradients in two more
+alike. The stores of a batch size are made once and reused, with every
+group's operands bound to them as views where the nodes are a block of rows
+(most are: rows are laid out in group order), so a replay gathers little and
+a layer's matmul writes its result in place. Equal to the scalar engine to
+rounding: sums run in another order.
 """
 
 from __future__ import annotations
 
 import math
+import threading
 from collections.abc import Callable, Iterable
 from typing import Any
 
@@ -95,10 +100,6 @@ def _index(values: Any, size: int = 0) -> Any:  # slice | _Indices | _Grid
     return indices
 
 
-def _read(store: np.ndarray, index: Any) -> np.ndarray:
-    return index.view(store) if type(index) is _Grid else store[index]
-
-
 def _size(index: slice | np.ndarray) -> int:
     return len(range(index.start, index.stop, index.step or 1)) if isinstance(index, slice) else len(index)
 
@@ -143,6 +144,8 @@ class NumpyReplay:
         # Outputs that all depend on the sample (the usual case) are gathered with one index.
         self.output_rows = _index([i for _, i in self.outputs]) if all(s == "V" for s, _ in self.outputs) else None
         self.groups = [self._make_group(nodes) for nodes in groups]
+        self._workspaces: dict[int, _Workspace] = {}  # by batch size
+        self._lock = threading.Lock()  # one replay at a time: they share the workspaces
 
     @staticmethod
     def _group(op_nodes: list, depth: dict, store: dict) -> list[list]:
@@ -194,75 +197,67 @@ class NumpyReplay:
         return _Group(first.op, first.arg, out, slots, needed=(own, *(needed(k) for k in range(len(slots)))))
 
     # ------------------------------------------------------------ running it
-    def _stores(self, X: np.ndarray, P: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        V = np.empty((self.n_v, len(X)))
-        U = np.empty(self.n_u)
-        V[self.inputs] = X.T
-        U[self.param_index] = P
-        U[self.const_index] = self.const_values
-        return V, U
+    def _workspace(self, rows: int) -> _Workspace:
+        """The stores for batches of ``rows`` rows, made once and reused (a few sizes are kept:
+        mini-batches and their last, shorter batch)."""
+        workspace = self._workspaces.pop(rows, None)
+        if workspace is None:
+            workspace = _Workspace(self, rows)
+            if len(self._workspaces) >= 4:
+                self._workspaces.pop(next(iter(self._workspaces)))
+        self._workspaces[rows] = workspace  # (the newest last)
+        return workspace
 
-    def forward(
-        self, X: np.ndarray, P: np.ndarray, on_error: OnError, keep: bool = False, check: Check | None = None
-    ) -> Any:
-        """The outputs (rows, n_out) of the rows X at parameter values P (and with ``keep``, the
-        stores V and U of every node's value); ``check(V, U)`` is called once the values are known."""
-        with np.errstate(all="ignore"):
-            out, V, U = self._forward(X, P, on_error, check)
-        return (out, V, U) if keep else out
+    def forward(self, X: np.ndarray, P: np.ndarray, on_error: OnError, check: Check | None = None) -> np.ndarray:
+        """The outputs (rows, n_out) of the rows X at parameter values P; ``check(V, U)`` is
+        called with the stores of every node's value once they are known."""
+        with self._lock, np.errstate(all="ignore"):
+            return self._forward(self._workspace(len(X)), X, P, on_error, check)
 
-    def _forward(self, X: np.ndarray, P: np.ndarray, on_error: OnError, check: Check | None) -> tuple:
-        V, U = self._stores(X, P)
-        rows = len(X)
-        for group in self.groups:
-            store, indices = group.out
+    def _forward(self, ws: _Workspace, X: np.ndarray, P: np.ndarray, on_error: OnError, check: Check | None) -> Any:
+        V, U, rows = ws.V, ws.U, len(X)
+        ws.inputs.write(X.T)
+        ws.params.write(P)
+        for group, bound in zip(self.groups, ws.bound):
             if group.layer is not None:
-                weights, inputs, bias = group.layer
-                result = _read(U, weights) @ V[inputs]
+                W, x, bias, out = bound.layer
+                if out.view is not None and out.view.flags.c_contiguous:  # the product written in place
+                    np.matmul(W.read(), x.read(), out=out.view)
+                    if bias is not None:
+                        out.view += bias.read()
+                    continue
+                result = W.read() @ x.read()
                 if bias is not None:
-                    result += U[bias][:, None]
-            else:
-                xs = self._inputs(group, V, U, rows)
-                try:
-                    result = (
-                        group.op.forward(xs[0], group.arg) if group.op.arity == 1 else group.op.evaluate(xs, group.arg)
-                    )
-                except (ArithmeticError, ValueError):
-                    on_error(range(rows))  # the scalar engine names the row and the op
-                    raise
-                if group.wide:  # one n-ary node: a row
-                    result = np.reshape(result, (1, -1) if store == "V" else (1,))
-                if store == "V" and getattr(result, "shape", ()) != (_size(indices), rows):
-                    # a V node reads at least one per-sample row: a smaller result is a rule that
-                    # did not run element by element (a float from math.*)
-                    raise TypeError(f"{group.op.name}: its forward gave shape {np.shape(result)} on arrays")
-            (V if store == "V" else U)[indices] = result
+                    result += bias.read()
+                out.write(result)
+                continue
+            xs = bound.inputs()
+            try:
+                op = group.op
+                result = op.forward(xs[0], group.arg) if op.arity == 1 else op.evaluate(xs, group.arg)
+            except (ArithmeticError, ValueError):
+                on_error(range(rows))  # the scalar engine names the row and the op
+                raise
+            if group.wide:  # one n-ary node: a row
+                result = np.reshape(result, (1, -1) if bound.sample else (1,))
+            if bound.sample and getattr(result, "shape", ()) != bound.shape:
+                # a V node reads at least one per-sample row: a smaller result is a rule that
+                # did not run element by element (a float from math.*)
+                raise TypeError(f"{group.op.name}: its forward gave shape {np.shape(result)} on arrays")
+            bound.out.write(result)
         # Every value is kept, so one look at the stores finds any that is not finite; then the
         # first group that made one is the one to name.
         if not (_all_finite(V) and _all_finite(U)):
-            group = next(g for g in self.groups if not np.isfinite((V if g.out[0] == "V" else U)[g.out[1]]).all())
-            self._not_finite(group, (V if group.out[0] == "V" else U)[group.out[1]], X, on_error)
+            group, bound = next((g, b) for g, b in zip(self.groups, ws.bound) if not np.isfinite(b.out.read()).all())
+            self._not_finite(group, bound.out.read(), X, on_error)
         if check is not None:
             check(V, U)
         if self.output_rows is not None:
-            return V[self.output_rows].T, V, U
-        return np.stack([V[i] if s == "V" else np.full(rows, U[i]) for s, i in self.outputs], axis=1), V, U
-
-    def _inputs(self, group: _Group, V: np.ndarray, U: np.ndarray, rows: int) -> Any:
-        """A group's inputs: one array per input position, or for one n-ary node one array of all."""
-        sample_out = group.out[0] == "V"
-        if not group.wide:
-            return [V[i] if store == "V" else (U[i][:, None] if sample_out else U[i]) for store, i in group.slots]
-        count, v_pos, v_idx, u_pos, u_idx = group.wide
-        xs = np.empty((count, rows) if sample_out else (count, 1))
-        if _size(v_idx):
-            xs[v_pos] = V[v_idx]
-        if _size(u_idx):
-            xs[u_pos] = U[u_idx][:, None]
-        return xs
+            return V[self.output_rows].T.copy()
+        return np.stack([V[i] if s == "V" else np.full(rows, U[i]) for s, i in self.outputs], axis=1)
 
     def value_of(self, v: Value, V: np.ndarray, U: np.ndarray) -> np.ndarray:
-        """A traced Value's values in stores V and U (from ``forward(..., keep=True)``)."""
+        """A traced Value's values in stores V and U (as ``check`` gets them)."""
         store, i = self.where[id(v)]
         return V[i] if store == "V" else U[i]
 
@@ -283,95 +278,191 @@ class NumpyReplay:
     ) -> tuple:
         """(outputs, the parameters' gradients as an array, the inputs' (rows, n_inputs) or None);
         ``check(V, U)`` is called once the values are known, before any gradient."""
-        with np.errstate(all="ignore"):
-            out, V, U = self._forward(X, P, on_error, check)
-            GV, GU = self._reverse(V, U, seeds, False, want_inputs)
-            if not (_all_finite(GV) and _all_finite(GU)):
+        with self._lock, np.errstate(all="ignore"):
+            ws = self._workspace(len(X))
+            out = self._forward(ws, X, P, on_error, check)
+            self._reverse(ws, seeds, False, want_inputs)
+            if not (_all_finite(ws.GV) and _all_finite(ws.GU)):
                 # The scalar engine passes nothing back through a node whose gradient is 0, so an
                 # infinite local derivative there (sqrt at 0 under a relu that is off) does no harm:
                 # the same pass again, with the zero gradients kept out of every product.
-                GV, GU = self._reverse(V, U, seeds, True, want_inputs)
-        if not (_all_finite(GV) and _all_finite(GU)):
-            on_error(range(len(X)))
-            raise OverflowError("backward: a gradient is not a finite float; the graph's values are too large")
-        return out, GU[self.param_index], GV[self.inputs].T if want_inputs else None
+                self._reverse(ws, seeds, True, want_inputs)
+            if not (_all_finite(ws.GV) and _all_finite(ws.GU)):
+                on_error(range(len(X)))
+                raise OverflowError("backward: a gradient is not a finite float; the graph's values are too large")
+            param_grads = ws.GU[self.param_index].copy()
+            return out, param_grads, ws.GV[self.inputs].T.copy() if want_inputs else None
 
-    def _reverse(self, V: np.ndarray, U: np.ndarray, seeds: np.ndarray, skip_zero: bool, want_inputs: bool) -> tuple:
-        """The gradients of every node in two stores like V and U, from the outputs' seeds (only
-        those on the way to a parameter, and with ``want_inputs`` to an input)."""
-        GV = np.zeros(V.shape)
-        GU = np.zeros(U.shape)
+    def _reverse(self, ws: _Workspace, seeds: np.ndarray, skip_zero: bool, want_inputs: bool) -> None:
+        """The gradients of every node into the workspace's GV and GU, from the outputs' seeds
+        (only those on the way to a parameter, and with ``want_inputs`` to an input)."""
+        GV, GU = ws.GV, ws.GU
+        GV.fill(0.0)
+        GU.fill(0.0)
         for j, (store, i) in enumerate(self.outputs):
             if store == "V":
                 GV[i] += seeds[:, j]
             else:
-                GU[i] += seeds[:, j].sum()
-        for group in reversed(self.groups):
-            if group.needed[0] or (want_inputs and group.out[0] == "V"):
-                self._backprop(group, V, U, GV, GU, skip_zero, want_inputs)
-        return GV, GU
+                GU[i] += _add_reduce(seeds[:, j])
+        for group, bound in zip(reversed(self.groups), reversed(ws.bound)):
+            if group.needed[0] or (want_inputs and bound.sample):
+                self._backprop(group, bound, skip_zero, want_inputs)
 
-    def _backprop(
-        self,
-        group: _Group,
-        V: np.ndarray,
-        U: np.ndarray,
-        GV: np.ndarray,
-        GU: np.ndarray,
-        skip_zero: bool,
-        want_inputs: bool,
-    ) -> None:
-        store, indices = group.out
-        grad = (GV if store == "V" else GU)[indices]
+    @staticmethod
+    def _backprop(group: _Group, bound: _Bound, skip_zero: bool, want_inputs: bool) -> None:
+        grad = bound.grad.read()
         needed = group.needed
         if group.layer is not None:
-            weights, rows, bias = group.layer
-            _scatter(GU, weights, grad @ V[rows].T)
+            W, x, bias, _ = bound.layer
+            gW, gx, gbias = bound.layer_grads
+            gW.add(grad @ x.read().T)
             if needed[1] or want_inputs:
-                _scatter(GV, rows, _read(U, weights).T @ grad)
-            if bias is not None:
-                _scatter(GU, bias, _row_sums(grad))
+                gx.add(W.read().T @ grad)
+            if gbias is not None:
+                gbias.add(_row_sums(grad))
             return
-        sample_out = store == "V"
-        xs = self._inputs(group, V, U, V.shape[1])
-        out = (V if sample_out else U)[indices]
+        xs = bound.inputs()
+        out = bound.out.read()
         if group.wide:
-            self._backprop_wide(group, xs, out, grad, GV, GU, skip_zero)
+            _backprop_wide(group, bound, xs, out, grad, skip_zero)
             return
-        for k, (slot, local) in enumerate(zip(group.slots, group.op.local_grads(xs, out, group.arg))):
-            if not (needed[k + 1] or (want_inputs and slot[0] == "V")):
+        for k, local in enumerate(group.op.local_grads(xs, out, group.arg)):
+            target = bound.input_grads[k]
+            if not (needed[k + 1] or (want_inputs and target.sample)):
                 continue  # no parameter upstream of this input, and no input's gradient asked for
             share = grad * local
             if getattr(share, "shape", ()) != grad.shape:  # a local derivative of constants only
                 share = np.broadcast_to(share, grad.shape)
             if skip_zero:
                 share = np.where(grad == 0.0, 0.0, share)
-            if slot[0] == "V":
-                _scatter(GV, slot[1], share)
-            else:
-                _scatter(GU, slot[1], _row_sums(share) if sample_out else share)
+            target.add(share if target.sample or not bound.sample else _row_sums(share))
 
-    @staticmethod
-    def _backprop_wide(
-        group: _Group, xs: np.ndarray, out: np.ndarray, grad: np.ndarray, GV: Any, GU: Any, skip_zero: bool
-    ) -> None:
-        _, v_pos, v_idx, u_pos, u_idx = group.wide
-        local = group.op.partials(xs, out[0], group.arg)  # (an n-ary op: may give one array of rows)
-        try:
-            shares = np.array(local, dtype=float)  # all numbers, or all arrays of one shape
-        except ValueError:  # a mix (dot: the inputs' values and the bias's 1.0)
-            shares = np.empty(xs.shape)
-            for k, value in enumerate(local):
-                shares[k] = value
-        if shares.ndim == 1:
-            shares = shares[:, None]
-        shares = grad * shares  # (count, rows): grad is this node's row
-        if skip_zero:
-            shares = np.where(grad == 0.0, 0.0, shares)
-        if _size(v_idx):
-            _scatter(GV, v_idx, shares[v_pos])
-        if _size(u_idx):
-            _scatter(GU, u_idx, _row_sums(shares[u_pos]))
+
+def _backprop_wide(
+    group: _Group, bound: _Bound, xs: np.ndarray, out: np.ndarray, grad: np.ndarray, skip_zero: bool
+) -> None:
+    v_pos, u_pos = group.wide[1], group.wide[3]
+    local = group.op.partials(xs, out[0], group.arg)  # (an n-ary op: may give one array of rows)
+    try:
+        shares = np.array(local, dtype=float)  # all numbers, or all arrays of one shape
+    except ValueError:  # a mix (dot: the inputs' values and the bias's 1.0)
+        shares = np.empty(xs.shape)
+        for k, value in enumerate(local):
+            shares[k] = value
+    if shares.ndim == 1:
+        shares = shares[:, None]
+    shares = grad * shares  # (count, rows): grad is this node's row
+    if skip_zero:
+        shares = np.where(grad == 0.0, 0.0, shares)
+    gv, gu = bound.wide_grads
+    if gv is not None:
+        gv.add(shares[v_pos])
+    if gu is not None:
+        gu.add(_row_sums(shares[u_pos]))
+
+
+class _Operand:
+    """Some nodes of a store, bound to the arrays of one batch size: a view when they are a block
+    (a slice or a _Grid: read and written in place, no copy), else the index to gather with.
+    ``column``: U values read as a column, to broadcast over a V group's rows."""
+
+    __slots__ = ("store", "index", "view", "column", "sample")
+
+    def __init__(self, store: np.ndarray, index: Any, column: bool = False) -> None:
+        self.store, self.index, self.column = store, index, column
+        self.sample = store.ndim == 2  # a V store (node, row)
+        view = index.view(store) if type(index) is _Grid else store[index] if isinstance(index, slice) else None
+        self.view = view[:, None] if column and view is not None else view
+
+    def read(self) -> np.ndarray:
+        if self.view is not None:
+            return self.view
+        values = self.store[self.index]
+        return values[:, None] if self.column else values
+
+    def write(self, values: Any) -> None:
+        if self.view is not None:
+            self.view[...] = values
+        else:
+            self.store[self.index] = values
+
+    def add(self, values: np.ndarray) -> None:
+        """Add to these nodes, also where an index repeats (a node read twice)."""
+        if self.view is not None:
+            view = self.view
+            view += values
+        elif self.index.unique:
+            self.store[self.index] += values
+        else:
+            np.add.at(self.store, self.index, values)
+
+
+class _Bound:
+    """One group's operands in a workspace: values, gradients, inputs."""
+
+    __slots__ = ("out", "grad", "slots", "input_grads", "layer", "layer_grads", "wide", "wide_grads", "sample", "shape")
+    # (layer: weights, inputs, bias, out; wide: count, positions and operands of V and U inputs)
+    layer: Any
+    layer_grads: Any
+    wide: Any
+    wide_grads: Any
+
+    def __init__(self, group: _Group, ws: _Workspace) -> None:
+        store, indices = group.out
+        self.sample = store == "V"
+        values, grads = (ws.V, ws.GV) if self.sample else (ws.U, ws.GU)
+        self.out, self.grad = _Operand(values, indices), _Operand(grads, indices)
+        self.shape = (_size(indices), ws.rows)
+        stores = {"V": (ws.V, ws.GV), "U": (ws.U, ws.GU)}
+        column = self.sample  # U inputs of a V group broadcast over the rows
+        self.slots = [_Operand(stores[s][0], i, column=column and s == "U") for s, i in group.slots]
+        self.input_grads = [_Operand(stores[s][1], i) for s, i in group.slots]
+        self.layer = self.layer_grads = self.wide = self.wide_grads = None
+        if group.layer is not None:
+            weights, rows, bias = group.layer
+            bias_values = None if bias is None else _Operand(ws.U, bias, column=True)
+            self.layer = (_Operand(ws.U, weights), _Operand(ws.V, rows), bias_values, self.out)
+            bias_grads = None if bias is None else _Operand(ws.GU, bias)
+            self.layer_grads = (_Operand(ws.GU, weights), _Operand(ws.GV, rows), bias_grads)
+        if group.wide:
+            count, v_pos, v_idx, u_pos, u_idx = group.wide
+            v, u = _size(v_idx) > 0, _size(u_idx) > 0
+            self.wide = (
+                count,
+                v_pos,
+                _Operand(ws.V, v_idx) if v else None,
+                u_pos,
+                _Operand(ws.U, u_idx, column=True) if u else None,
+            )
+            self.wide_grads = (_Operand(ws.GV, v_idx) if v else None, _Operand(ws.GU, u_idx) if u else None)
+
+    def inputs(self) -> Any:
+        """The group's inputs: one array per input position, or for one n-ary node one array of all."""
+        if self.wide is None:
+            return [slot.read() for slot in self.slots]
+        count, v_pos, v, u_pos, u = self.wide
+        xs = np.empty((count, self.shape[1]) if self.sample else (count, 1))
+        if v is not None:
+            xs[v_pos] = v.read()
+        if u is not None:
+            xs[u_pos] = u.read()
+        return xs
+
+
+class _Workspace:
+    """The stores of one batch size, reused from call to call (V and U the values, GV and GU the
+    gradients), with every group's operands bound to them."""
+
+    def __init__(self, plan: NumpyReplay, rows: int) -> None:
+        self.rows = rows
+        self.V = np.empty((plan.n_v, rows))
+        self.U = np.empty(plan.n_u)
+        self.GV = np.zeros((plan.n_v, rows))
+        self.GU = np.zeros(plan.n_u)
+        self.inputs = _Operand(self.V, plan.inputs)
+        self.params = _Operand(self.U, plan.param_index)
+        self.U[plan.const_index] = plan.const_values  # (constants never change)
+        self.bound = [_Bound(group, self) for group in plan.groups]
 
 
 # ndarray.all() and .sum() go through Python wrappers in numpy; the ufuncs' reduce is one C call,
@@ -387,17 +478,6 @@ def _all_finite(store: np.ndarray) -> bool:
 
 def _row_sums(values: np.ndarray) -> np.ndarray:
     return _add_reduce(values, axis=1)
-
-
-def _scatter(store: np.ndarray, indices: Any, values: np.ndarray) -> None:
-    """store[indices] += values, also where an index repeats (a node read twice)."""
-    if type(indices) is _Grid:
-        view = indices.view(store)
-        view += values
-    elif isinstance(indices, slice) or indices.unique:
-        store[indices] += values
-    else:
-        np.add.at(store, indices, values)
 
 
 def _is_layer_dot(kinds: tuple) -> bool:

@@ -264,3 +264,35 @@ def test_a_rule_that_looks_at_its_value_is_called_per_row_not_read_once():
     assert w.grad == 0.0 * 1.0 + 2.0 * 1.0 + (-1.0) * 1.0 + 2.0 * (0.0 + 2.0 - 1.0)
     backward = f._python.source.split("if seeds is None")[1]
     assert backward.count("* Rv") == 1  # only the gate's rule is called; the muls', twice's and add's were read
+
+
+def test_results_are_not_overwritten_by_the_next_replay_and_threads_take_turns():
+    import threading
+
+    model = nn.MLP(2, [6, 1], activation="relu", seed=0)
+    f = autodiff.compile(lambda x1, x2: model([x1, x2])[0], backend="numpy")
+    rng = np.random.default_rng(0)
+    A, B = rng.normal(size=(40, 2)), rng.normal(size=(40, 2))
+    out_a, grads_a = f.value_and_grad(A)
+    kept = out_a.copy(), grads_a.copy()
+    f.value_and_grad(B)  # the same batch size: the same workspace
+    assert np.array_equal(out_a, kept[0]) and np.array_equal(grads_a, kept[1])
+    expected = {0: f.value_and_grad(A), 1: f.value_and_grad(B)}
+    results, errors = {}, []
+
+    def work(k):
+        try:
+            for _ in range(50):
+                results.setdefault(k, []).append(f.value_and_grad(A if k == 0 else B))
+        except Exception as error:  # noqa: BLE001 - reported below
+            errors.append(error)
+
+    threads = [threading.Thread(target=work, args=(k,)) for k in (0, 1)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert not errors
+    for k in (0, 1):
+        for out, grads in results[k]:
+            assert np.array_equal(out, expected[k][0]) and np.array_equal(grads, expected[k][1])
