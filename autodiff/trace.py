@@ -100,8 +100,9 @@ class Trace:
             else:
                 other_data = values(other) if isinstance(other, Value) else other
                 now = _COMPARE[what](data, other_data)
-            bad = np.flatnonzero(np.broadcast_to(now, (rows,)) != result)
-            if len(bad):
+            differ = now != result
+            if np.logical_or.reduce(differ, axis=None):  # (one C call: ndarray.any() is a Python wrapper)
+                bad = np.flatnonzero(np.broadcast_to(differ, (rows,)))
                 raise TraceError(
                     f"compile: the function branched on a traced Value ({what} gave {result} while tracing) "
                     f"and row {int(bad[0])} goes the other way; use the scalar engine for data-dependent programs"
