@@ -1,20 +1,27 @@
 """The straight-line Python replay of a trace (``autodiff.compile(..., backend="python")``).
 
 The trace becomes one generated Python function over plain floats, run row by
-row: the forward lines call the op table's own forwards in creation order, the
+row: the forward lines run the op table's own forwards in creation order, the
 backward lines follow the scalar engine's reverse pass exactly (newest node
 first, the same skip of zero gradients, an n-ary op's shares in its fused
 backprop's order), so the sums are the scalar engine's, bit for bit.
+
+A rule made of arithmetic and comparisons only (dot's forward, relu's,
+d tanh = 1 - out**2) is read once on symbols and written into the code as its
+own expression, so it costs no call per row; a rule that calls a math
+function, branches or checks a domain is called per row.
 """
 
 from __future__ import annotations
 
 import math
+import struct
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
 
-from .ops import DOT, dot_value
+from .ops import DOT
 from .replay_numpy import OnError
 from .trace import Trace
 from .value import Value
@@ -33,50 +40,120 @@ def _share_order(v: Value) -> list[int]:
     return list(range(k))
 
 
-class _Opaque:
-    """A stand-in for a number while a rule is read at generation: using it as a number
-    (arithmetic, a comparison, its truth, a math function) raises TypeError."""
+# Python's precedences, for writing an expression with no more parentheses than it needs
+_ATOM, _POWER, _UNARY, _PRODUCT, _SUM, _COMPARISON = 100, 14, 13, 12, 11, 9
+_MAX_TERMS = 300  # a longer expression is left to a call (Python's compiler nests a deep chain)
 
-    __slots__ = ()
+
+class _Symbol:
+    """A value while a rule is read at generation: arithmetic and comparisons on it give a
+    _Symbol of the Python expression they would compute; using it any other way (its truth, a
+    math function, a method, ==) raises TypeError, so a rule whose steps depend on the value
+    cannot be read and is called per row instead."""
+
+    __slots__ = ("text", "precedence", "terms")
+
+    def __init__(self, text: str, precedence: int = _ATOM, terms: int = 1) -> None:
+        self.text, self.precedence, self.terms = text, precedence, terms
 
     def __bool__(self) -> bool:
-        raise TypeError("an opaque stand-in has no truth value")
+        raise TypeError("a symbol has no truth value")
 
     def __eq__(self, other: object) -> bool:
-        raise TypeError("an opaque stand-in cannot be compared")
+        raise TypeError("a symbol cannot be compared for equality")
 
     __ne__ = __eq__
     __hash__ = object.__hash__
 
+    def __add__(self, other: Any) -> _Symbol:
+        return _binary(self, "+", other, _SUM)
 
-def _passed_through(v: Value, ins: list[str], name: str) -> list[str | float] | None:
-    """The local derivatives of node ``v`` when its rule only passes its inputs (or its output)
-    through or gives constants, as the names of those values or the constants; else None.
+    def __radd__(self, other: Any) -> _Symbol:
+        return _binary(other, "+", self, _SUM)
 
-    The rule runs once on opaque stand-ins: dot's (d/dw_i = x_i, d/dx_i = w_i, d/db = 1), mul's,
-    add's and sum's come back as stand-ins and numbers, so the generated line is their own
-    result; a rule that computes with a value (relu, tanh) fails on them and is called per row.
+    def __sub__(self, other: Any) -> _Symbol:
+        return _binary(self, "-", other, _SUM)
+
+    def __rsub__(self, other: Any) -> _Symbol:
+        return _binary(other, "-", self, _SUM)
+
+    def __mul__(self, other: Any) -> _Symbol:
+        return _binary(self, "*", other, _PRODUCT)
+
+    def __rmul__(self, other: Any) -> _Symbol:
+        return _binary(other, "*", self, _PRODUCT)
+
+    def __truediv__(self, other: Any) -> _Symbol:
+        return _binary(self, "/", other, _PRODUCT)
+
+    def __rtruediv__(self, other: Any) -> _Symbol:
+        return _binary(other, "/", self, _PRODUCT)
+
+    def __pow__(self, other: Any) -> _Symbol:
+        return _binary(self, "**", other, _POWER)
+
+    def __rpow__(self, other: Any) -> _Symbol:
+        return _binary(other, "**", self, _POWER)
+
+    def __neg__(self) -> _Symbol:
+        return _Symbol(f"-{_operand(self, _UNARY, True)}", _UNARY, self.terms + 1)
+
+    def __lt__(self, other: Any) -> _Symbol:
+        return _binary(self, "<", other, _COMPARISON)
+
+    def __le__(self, other: Any) -> _Symbol:
+        return _binary(self, "<=", other, _COMPARISON)
+
+    def __gt__(self, other: Any) -> _Symbol:
+        return _binary(self, ">", other, _COMPARISON)
+
+    def __ge__(self, other: Any) -> _Symbol:
+        return _binary(self, ">=", other, _COMPARISON)
+
+
+def _symbol(value: Any) -> _Symbol:
+    """A symbol, or a finite number as the literal that gives it back exactly (repr of a float
+    round-trips); anything else cannot be written into the generated code."""
+    if isinstance(value, _Symbol):
+        return value
+    if type(value) in (int, float) and math.isfinite(value):
+        return _Symbol(repr(value) if value >= 0 else f"({value!r})")
+    raise TypeError(f"not a number to write: {type(value).__name__}")
+
+
+def _operand(value: _Symbol, precedence: int, same_is_fine: bool) -> str:
+    """``value`` written as an operand of an operator of ``precedence``, in parentheses if needed."""
+    binds_tighter = value.precedence > precedence or (same_is_fine and value.precedence == precedence)
+    return value.text if binds_tighter else f"({value.text})"
+
+
+def _binary(left: Any, op: str, right: Any, precedence: int) -> _Symbol:
+    left, right = _symbol(left), _symbol(right)
+    terms = left.terms + right.terms + 1
+    if terms > _MAX_TERMS:
+        raise TypeError("an expression too long to write")
+    # + - * / are left-associative, ** right-associative; comparisons would chain: keep them apart
+    left_ok, right_ok = (op != "**" and precedence != _COMPARISON), op == "**"
+    return _Symbol(
+        f"{_operand(left, precedence, left_ok)} {op} {_operand(right, precedence, right_ok)}", precedence, terms
+    )
+
+
+def _read(rule: Callable[..., Any], *args: Any) -> list[_Symbol] | None:
+    """What ``rule`` computes, as Python expressions over the names its symbol arguments stand
+    for, when its steps do not depend on the values (arithmetic and comparisons only); else None.
+
+    The generated code then does the rule's own operations in the rule's own order: the same
+    floats, bit for bit, with no call per row (dot: w_1 * x_1 + ... + b; relu: (x > 0) * x + 0.0;
+    d tanh: 1.0 - out * out). A rule that calls a math function, branches or tests a domain
+    fails on symbols and is called per row.
     """
-    assert v.op is not None
-    stand_ins = [_Opaque() for _ in v.parents]
-    out = _Opaque()
     try:
-        local = v.op.local_grads(stand_ins, out, v.arg)
-    except Exception:  # noqa: BLE001 - any failure on a stand-in: the rule computes, call it per row
+        result = rule(*args)
+        values = result if isinstance(result, (tuple, list)) else [result]
+        return [_symbol(value) for value in values]
+    except Exception:  # noqa: BLE001 - any failure on symbols: the rule computes with the value
         return None
-    if len(local) != len(stand_ins):
-        return None
-    passed: list[str | float] = []
-    for value in local:
-        if type(value) is float:
-            passed.append(value)
-        elif value is out:
-            passed.append(name)
-        elif any(value is x for x in stand_ins):
-            passed.append(ins[next(j for j, x in enumerate(stand_ins) if value is x)])
-        else:
-            return None
-    return passed
 
 
 class PythonReplay:
@@ -91,7 +168,7 @@ class PythonReplay:
         self.trace = trace
         self.params = trace.params
         name = {}
-        env: dict[str, Any] = {"isfinite": math.isfinite, "dot_value": dot_value}
+        env: dict[str, Any] = {"isfinite": math.isfinite}
         for k, v in enumerate(trace.order):
             name[id(v)] = f"v{k}"
         inputs = ", ".join(name[id(x)] for x in trace.inputs)
@@ -109,14 +186,13 @@ class PythonReplay:
                 # each node's forward and rule bound as names of their own: no attribute lookups
                 env[f"F{n}"], env[f"A{n}"], env[f"R{n}"] = v.op.forward, v.arg, v.op.derivative or v.op.partials
                 ins = [name[id(p)] for p in v.parents]
-                if v.op.arity == 1:
+                symbols = [_Symbol(x) for x in ins]
+                one = v.op.arity == 1
+                written = _read(v.op.forward, symbols[0] if one else symbols, v.arg)
+                if written is not None and len(written) == 1:  # the forward's own arithmetic, inline
+                    body.append(f"    {n} = {written[0].text}")
+                elif one:
                     body.append(f"    {n} = F{n}({ins[0]}, A{n})")
-                elif v.op is DOT:  # dot's forward is dot_value(w, x, b): called with the two halves at once
-                    half = len(ins) // 2
-                    bias = ins[-1] if len(ins) % 2 else "None"
-                    body.append(
-                        f"    {n} = dot_value(({', '.join(ins[:half])},), ({', '.join(ins[half : 2 * half])},), {bias})"
-                    )
                 else:
                     body.append(f"    {n} = F{n}([{', '.join(ins)}], A{n})")
         # The op nodes' values: the inputs and parameters come in finite (compile checks them).
@@ -143,13 +219,11 @@ class PythonReplay:
             n = name[id(v)]
             ins = [name[id(p)] for p in v.parents]
             body.append(f"    if g{n}:")
-            passed = _passed_through(v, ins, n)
-            if passed is not None:  # the rule's own result, read once: no call per row
+            symbols = [_Symbol(x) for x in ins]
+            locals_ = _read(v.op.local_grads, symbols, _Symbol(n), v.arg)
+            if locals_ is not None and len(locals_) == len(ins):  # the rule's own arithmetic, inline
                 for k in _share_order(v):
-                    local = passed[k]
-                    if isinstance(local, float):  # a constant: bound as a name of its own
-                        env[f"C{n}_{k}"], local = local, f"C{n}_{k}"
-                    body.append(f"        g{ins[k]} += g{n} * {local}")
+                    body.append(f"        g{ins[k]} += g{n} * {_operand(locals_[k], _PRODUCT, False)}")
             elif v.op.arity == 1:
                 body.append(f"        g{ins[0]} += g{n} * R{n}({ins[0]}, {n}, A{n})")
             else:
@@ -164,6 +238,7 @@ class PythonReplay:
         body.append("        return None, None")
         body.append(f"    acc[:] = [{', '.join('g' + name[id(p)] for p in self.params)}]")
         body.append(f"    return outs, [{', '.join('g' + name[id(x)] for x in trace.inputs)}]")
+        self._pack = struct.Struct(f"{len(self.params)}d")  # the parameters' gradients into an array
         self.source = "\n".join(body)
         exec(self.source, env)  # noqa: S102 - our own generated code, from the trace
         self.replay = env["replay"]
@@ -194,8 +269,9 @@ class PythonReplay:
             if outs[i] is None or inputs[i] is None:
                 on_error([i])
                 raise OverflowError(f"compile: a value or gradient of row {i} is not a finite float")
-        grads = np.array(acc, dtype=float)
-        if not math.isfinite(np.add.reduce(grads)) and not np.isfinite(grads).all():
+        if not math.isfinite(sum(acc)) and not all(map(math.isfinite, acc)):
             on_error(range(len(rows)))
             raise OverflowError("compile: a parameter's gradient is not a finite float")
+        grads = np.empty(len(acc))
+        self._pack.pack_into(grads.data, 0, *acc)  # (floats into an array: 3x quicker than np.array(acc))
         return np.array(outs, dtype=float), grads, np.array(inputs, dtype=float) if want_inputs else None

@@ -252,9 +252,9 @@ def test_an_error_at_given_parameter_values_is_the_scalar_engines_and_leaves_the
 
 
 def test_a_rule_that_looks_at_its_value_is_called_per_row_not_read_once():
-    # The python replay reads a rule once on opaque stand-ins when it only passes values through
-    # (dot: d/dw = x). A rule that looks at the value (here with a truth test, which a stand-in
-    # refuses) must run on every row's numbers instead.
+    # The python replay reads a rule once on symbols when it is arithmetic only (dot: w . x + b,
+    # d/dw = x). A rule that looks at the value (here with a truth test, which a symbol refuses)
+    # must run on every row's numbers instead.
     gate = autodiff.define_op("gate_demo", lambda x: x if x else 0.0, lambda x, out: 1.0 if x else 0.0, register=False)
     passthrough = autodiff.define_op("twice_demo", lambda x: 2.0 * x, lambda x, out: 2.0, register=False)
     w = Value(1.5)
@@ -296,3 +296,32 @@ def test_results_are_not_overwritten_by_the_next_replay_and_threads_take_turns()
     for k in (0, 1):
         for out, grads in results[k]:
             assert np.array_equal(out, expected[k][0]) and np.array_equal(grads, expected[k][1])
+
+
+def test_arithmetic_rules_are_written_inline_and_others_called_bit_for_bit():
+    model = nn.MLP(3, [5, 2], activation="tanh", seed=0)
+    wide = [Value(0.001 * k) for k in range(400)]  # a dot of 400 weights: too long to write, called
+
+    def fn(x1, x2, x3):
+        out = model([x1, x2, x3])
+        return [out[0] * out[1], autodiff.dot(wide, [x1] * 400) + x2.relu()]
+
+    f = autodiff.compile(fn, backend="python")
+    X = np.random.default_rng(3).normal(size=(6, 3))
+    out = f.backward(X)
+    source = f._python.source
+    forward, backward = source.split("if seeds is None")
+    assert forward.count("= F") == 5 + 1  # tanh's forward (math.tanh) per neuron, and the 400-dot
+    # d tanh (1 - out * out) and every partial of the dots (their inputs) are written inline
+    assert "* Rv" not in backward and "L = R" not in backward
+    grads = [p.grad for p in model.parameters() + wide]
+    for p in model.parameters() + wide:
+        p.grad = 0.0
+    outs, total = [], None
+    for row in X:
+        result = fn(*[Value(float(x)) for x in row])
+        outs.append([o.data for o in result])
+        total = sum(result) if total is None else total + sum(result)
+    total.backward()
+    assert np.array_equal(out, np.array(outs))
+    assert grads == [p.grad for p in model.parameters() + wide]
