@@ -9,9 +9,11 @@ round; the table shows the median over rounds and the range. Workloads:
 
 - W2 at width w: micrograd's moons step (full batch 100, MLP 2-w-w-1, hinge +
   1e-4 L2, SGD), per step. Engines: ``ours`` (the scalar engine), ``compiled``
-  (the per-sample hinge and the penalty traced once, numpy backend),
+  (the per-sample hinge plus the penalty traced once, replayed in NumPy on the
+  parameters held in one array, the optimizer's rule on arrays),
   ``numpy`` (the same step written by hand), ``micrograd`` (width 16 only).
-- W3: blobs per-sample SGD epoch (MLP 2-10-10-2, MSE), compiled = python backend.
+- W3: blobs per-sample SGD epoch (MLP 2-10-10-2, MSE), compiled = python backend
+  (one row per replay, the parameters in one array).
 - EST: ``nn.MLPClassifier`` fit on moons (200 samples, hidden (16, 16), 200
   epochs) against scikit-learn's MLPClassifier with the same arguments.
 - compile cost: trace, plan and the first replay (``worker.moons_compile``),
