@@ -237,7 +237,7 @@ class Compiled:
             trace = self.trace
 
             def check_guards(V: np.ndarray, U: np.ndarray) -> None:
-                trace.check_guards(lambda v: plan.value_of(v, V, U), len(X))
+                trace.check_guards(lambda v: plan.value_of(v, V, U), len(X), on_error)
 
             check = check_guards
 

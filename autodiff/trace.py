@@ -88,10 +88,14 @@ class Trace:
         guards = [(what, index.get(id(value)), result) for what, value, _, result in self.guards]
         return [rows, [index[id(o)] for o in self.outputs], guards]
 
-    def check_guards(self, values: Callable[[Value], np.ndarray], rows: int) -> None:
+    def check_guards(
+        self, values: Callable[[Value], np.ndarray], rows: int, on_error: Callable[[list[int]], None]
+    ) -> None:
         """Every comparison made while tracing must come out the same on every row.
 
-        ``values(v)`` gives a traced Value's value on each of the ``rows`` rows.
+        ``values(v)`` gives a traced Value's value on each of the ``rows`` rows. Where a row goes
+        the other way, ``on_error([row])`` runs first (the scalar engine: a check of the
+        function's own, such as a label's, raises its own error there), then a TraceError.
         """
         for what, value, other, result in self.guards:
             data = values(value)
@@ -103,6 +107,7 @@ class Trace:
             differ = now != result
             if np.logical_or.reduce(differ, axis=None):  # (one C call: ndarray.any() is a Python wrapper)
                 bad = np.flatnonzero(np.broadcast_to(differ, (rows,)))
+                on_error([int(bad[0])])
                 raise TraceError(
                     f"compile: the function branched on a traced Value ({what} gave {result} while tracing) "
                     f"and row {int(bad[0])} goes the other way; use the scalar engine for data-dependent programs"

@@ -234,3 +234,17 @@ def test_a_value_the_loss_closes_over_that_is_no_parameter_is_read_and_its_grad_
     np.testing.assert_allclose(loss, scalar_loss, rtol=1e-9)
     np.testing.assert_allclose(params, scalar_params, rtol=1e-9, atol=1e-12)
     assert grad == pytest.approx(scalar_grad, rel=1e-9) and grad != 0.0
+
+
+def test_hinge_takes_its_labels_as_inputs_and_a_bad_label_is_an_error_on_every_row():
+    model = nn.MLP(2, [4, 1], seed=0)
+    X = np.random.default_rng(0).normal(size=(6, 2))
+    y = np.array([1.0, -1.0, 1.0, 1.0, -1.0, -1.0])
+    compiled = CompiledLoss(model, nn.losses.hinge, X, y)
+    assert compiled.as_inputs is not None and compiled.by_target is None  # one trace, labels as inputs
+    f = compiled.as_inputs
+    rows = np.column_stack([X, y])
+    f(rows)  # every label is -1 or +1
+    rows[3, 2] = 0.5
+    with pytest.raises(ValueError, match=r"hinge: labels must be -1 or \+1, got 0.5"):
+        f(rows)  # the label check, recorded while tracing, fails at row 3: the scalar engine's own error
