@@ -26,7 +26,7 @@ from .ops import DOT
 from .trace import Trace
 from .value import Value
 
-__all__ = ["NumpyReplay", "OnError", "Check"]
+__all__ = ["NumpyReplay", "OnError", "Check", "params_not_finite"]
 
 # Called with the rows where something failed: raises the scalar engine's own error there.
 OnError = Callable[[Iterable[int]], None]
@@ -216,6 +216,8 @@ class NumpyReplay:
 
     def _forward(self, ws: _Workspace, X: np.ndarray, P: np.ndarray, on_error: OnError, check: Check | None) -> Any:
         V, U, rows = ws.V, ws.U, len(X)
+        if not _all_finite(P):
+            raise params_not_finite(self.params, P.tolist())
         ws.inputs.write(X.T)
         ws.params.write(P)
         for group, bound in zip(self.groups, ws.bound):
@@ -468,6 +470,12 @@ class _Workspace:
 # ndarray.all() and .sum() go through Python wrappers in numpy; the ufuncs' reduce is one C call,
 # and the replay makes dozens of these per batch.
 _add_reduce = np.add.reduce
+
+
+def params_not_finite(params: list[Value], values: Any) -> ValueError:
+    """The error for parameter values that are not all finite: names the first that is not."""
+    k = next(k for k, value in enumerate(values) if not math.isfinite(value))
+    return ValueError(f"compile: parameter {k} ({params[k]!r}) is {values[k]!r}, not a finite float")
 
 
 def _all_finite(store: np.ndarray) -> bool:

@@ -22,7 +22,7 @@ from typing import Any
 import numpy as np
 
 from .ops import DOT
-from .replay_numpy import OnError
+from .replay_numpy import OnError, params_not_finite
 from .trace import Trace
 from .value import Value
 
@@ -167,10 +167,35 @@ class PythonReplay:
     def __init__(self, trace: Trace):
         self.trace = trace
         self.params = trace.params
-        name = {}
-        env: dict[str, Any] = {"isfinite": math.isfinite}
-        for k, v in enumerate(trace.order):
-            name[id(v)] = f"v{k}"
+        self._pack = struct.Struct(f"{len(self.params)}d")  # the parameters' gradients into an array
+        # A node has a parameter upstream (its gradient matters for the parameters'), or not.
+        self._upstream: dict[int, bool] = {}
+        for v in trace.order:
+            self._upstream[id(v)] = trace.kind[id(v)] == "param" or any(self._upstream[id(p)] for p in v.parents)
+        self._replays: dict[bool, Callable[..., Any]] = {}
+        self.source = ""
+
+    def replay(self, want_inputs: bool) -> Callable[..., Any]:
+        """The generated function: with ``want_inputs`` it also gives the inputs' gradients, else
+        it passes nothing to a node with no parameter upstream (an input, a constant, what is
+        made of them only). Generated at first use."""
+        if want_inputs not in self._replays:
+            self.source = self._generate(want_inputs)
+            env: dict[str, Any] = {"isfinite": math.isfinite}
+            self._bind(env)
+            exec(self.source, env)  # noqa: S102 - our own generated code, from the trace
+            self._replays[want_inputs] = env["replay"]
+        return self._replays[want_inputs]
+
+    def _bind(self, env: dict[str, Any]) -> None:
+        """Each node's forward, argument and rule as names of their own: no attribute lookups."""
+        for k, v in enumerate(self.trace.order):
+            if v.op is not None:
+                env[f"Fv{k}"], env[f"Av{k}"], env[f"Rv{k}"] = v.op.forward, v.arg, v.op.derivative or v.op.partials
+
+    def _generate(self, want_inputs: bool) -> str:
+        trace = self.trace
+        name = {id(v): f"v{k}" for k, v in enumerate(trace.order)}
         inputs = ", ".join(name[id(x)] for x in trace.inputs)
         params = {id(p): j for j, p in enumerate(self.params)}
         body = [f"def replay({inputs}{',' if inputs else ''} P, seeds, acc):"]
@@ -183,8 +208,6 @@ class PythonReplay:
             if kind == "const":
                 body.append(f"    {n} = {v.data!r}")
             elif kind == "op":
-                # each node's forward and rule bound as names of their own: no attribute lookups
-                env[f"F{n}"], env[f"A{n}"], env[f"R{n}"] = v.op.forward, v.arg, v.op.derivative or v.op.partials
                 ins = [name[id(p)] for p in v.parents]
                 symbols = [_Symbol(x) for x in ins]
                 one = v.op.arity == 1
@@ -214,41 +237,51 @@ class PythonReplay:
         for j, o in enumerate(outs):
             body.append(f"    g{o} += seeds[{j}]")
         for v in reversed(trace.order):
-            if trace.kind[id(v)] != "op":
+            if trace.kind[id(v)] != "op" or not (want_inputs or self._upstream[id(v)]):
                 continue
             n = name[id(v)]
             ins = [name[id(p)] for p in v.parents]
+            wanted = [want_inputs or self._upstream[id(p)] for p in v.parents]
             body.append(f"    if g{n}:")
             symbols = [_Symbol(x) for x in ins]
             locals_ = _read(v.op.local_grads, symbols, _Symbol(n), v.arg)
             if locals_ is not None and len(locals_) == len(ins):  # the rule's own arithmetic, inline
                 for k in _share_order(v):
-                    body.append(f"        g{ins[k]} += g{n} * {_operand(locals_[k], _PRODUCT, False)}")
+                    if wanted[k]:
+                        body.append(f"        g{ins[k]} += g{n} * {_operand(locals_[k], _PRODUCT, False)}")
             elif v.op.arity == 1:
                 body.append(f"        g{ins[0]} += g{n} * R{n}({ins[0]}, {n}, A{n})")
             else:
                 body.append(f"        L = R{n}([{', '.join(ins)}], {n}, A{n})")
                 for k in _share_order(v):
-                    body.append(f"        g{ins[k]} += g{n} * L[{k}]")
-        # A gradient that is not finite passes on to every input of its node (inf times a local
-        # derivative is inf, or nan where it is 0), so it shows at the leaves: the inputs' and
-        # constants' here, the parameters' in their sums once all rows are done (see backward).
-        grads = [f"g{name[id(v)]}" for v in trace.order if trace.kind[id(v)] in ("input", "const")] or ["0.0"]
-        body.append(f"    if not isfinite({' + '.join(grads)}) and not all(map(isfinite, [{', '.join(grads)}])):")
-        body.append("        return None, None")
+                    if wanted[k]:
+                        body.append(f"        g{ins[k]} += g{n} * L[{k}]")
+        if want_inputs:
+            # A gradient that is not finite passes on to every input of its node (inf times a local
+            # derivative is inf, or nan where it is 0), so it shows at the leaves: the inputs' and
+            # constants' here, the parameters' in their sums once all rows are done (see backward).
+            leaves = [f"g{name[id(v)]}" for v in trace.order if trace.kind[id(v)] in ("input", "const")] or ["0.0"]
+            body.append(f"    if not isfinite({' + '.join(leaves)}) and not all(map(isfinite, [{', '.join(leaves)}])):")
+            body.append("        return None, None")
         body.append(f"    acc[:] = [{', '.join('g' + name[id(p)] for p in self.params)}]")
-        body.append(f"    return outs, [{', '.join('g' + name[id(x)] for x in trace.inputs)}]")
-        self._pack = struct.Struct(f"{len(self.params)}d")  # the parameters' gradients into an array
-        self.source = "\n".join(body)
-        exec(self.source, env)  # noqa: S102 - our own generated code, from the trace
-        self.replay = env["replay"]
+        returned = ", ".join("g" + name[id(x)] for x in trace.inputs) if want_inputs else ""
+        body.append(f"    return outs, [{returned}]")
+        return "\n".join(body)
+
+    def _values(self, P: np.ndarray) -> list[float]:
+        """The parameters' values as floats, checked finite (a sum shows any inf or nan)."""
+        values = P.tolist()
+        if not math.isfinite(sum(values)) and not all(map(math.isfinite, values)):
+            raise params_not_finite(self.params, values)
+        return values
 
     def forward(self, X: np.ndarray, P: np.ndarray, on_error: OnError) -> np.ndarray:
         """The outputs (rows, n_out) of the rows X at parameter values P."""
-        values = P.tolist()
+        values = self._values(P)
+        replay = self.replay(False)
         out = []
         for i, row in enumerate(X.tolist()):
-            outs, _ = self.replay(*row, values, None, None)
+            outs, _ = replay(*row, values, None, None)
             if outs is None:
                 on_error([i])
                 raise OverflowError(f"compile: a value of row {i} is not a finite float")
@@ -257,7 +290,8 @@ class PythonReplay:
 
     def backward(self, X: np.ndarray, P: np.ndarray, seeds: np.ndarray, on_error: OnError, want_inputs: bool) -> tuple:
         """(outputs, the parameters' gradients as an array, the inputs' (rows, n_inputs) or None)."""
-        values = P.tolist()
+        values = self._values(P)
+        replay = self.replay(want_inputs)
         acc = [0.0] * len(self.params)
         rows = X.tolist()
         row_seeds = seeds.tolist()
@@ -265,7 +299,7 @@ class PythonReplay:
         inputs: list = [None] * len(rows)
         # The scalar engine meets the last row's nodes first (they are the newest): so do we.
         for i in reversed(range(len(rows))):
-            outs[i], inputs[i] = self.replay(*rows[i], values, row_seeds[i], acc)
+            outs[i], inputs[i] = replay(*rows[i], values, row_seeds[i], acc)
             if outs[i] is None or inputs[i] is None:
                 on_error([i])
                 raise OverflowError(f"compile: a value or gradient of row {i} is not a finite float")

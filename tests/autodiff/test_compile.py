@@ -325,3 +325,13 @@ def test_arithmetic_rules_are_written_inline_and_others_called_bit_for_bit():
     total.backward()
     assert np.array_equal(out, np.array(outs))
     assert grads == [p.grad for p in model.parameters() + wide]
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_parameter_values_that_are_not_finite_are_refused_naming_the_parameter(backend):
+    w, b = Value(1.0, label="w"), Value(0.0, label="b")
+    f = autodiff.compile(lambda x: (w * x + b).tanh(), n_inputs=1, backend=backend)
+    X = [[0.5], [1.0]]
+    f(X)
+    with pytest.raises(ValueError, match=r"parameter 1 \(.*b.*\) is inf"):
+        f.value_and_grad(X, params=[1.0, math.inf])  # tanh(inf) would be a finite 1.0: refused, not replayed
