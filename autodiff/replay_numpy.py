@@ -208,6 +208,11 @@ class NumpyReplay:
         self._workspaces[rows] = workspace  # (the newest last)
         return workspace
 
+    def forget(self, rows: int) -> None:
+        """Drop the stores kept for batches of ``rows`` rows (made again when such a batch comes)."""
+        with self._lock:
+            self._workspaces.pop(rows, None)
+
     def forward(self, X: np.ndarray, P: np.ndarray, on_error: OnError, check: Check | None = None) -> np.ndarray:
         """The outputs (rows, n_out) of the rows X at parameter values P; ``check(V, U)`` is
         called with the stores of every node's value once they are known."""
