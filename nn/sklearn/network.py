@@ -206,13 +206,16 @@ class Network:
         weights = np.ones(n) if sample_weight is None else np.asarray(sample_weight, dtype=float)
         sw_sum = float(weights.sum())
         compiled = self._compiled_loss(loss, X, Y)
+        c = [[0.5 * alpha / sw_sum]]  # the penalty c * sum(W**2) on the weight matrices only
+        penalty = 0.0
         if compiled is not None:  # the per-sample loss replayed over the batch (nn.engine), on arrays
             theta = _flat(coefs, intercepts)
             data, Z, grads = compiled.gradient(X, Y, theta, row_weights=weights / sw_sum)
-            if alpha:  # c * sum(W**2) on the weight matrices only, c = alpha / 2 / sum of the weights
+            if alpha:
                 where = self._penalty_positions(compiled)
-                penalty, penalty_grads = self._penalty.value_and_grad([[0.5 * alpha / sw_sum]], params=theta[where])
+                value, penalty_grads = self._penalty.value_and_grad(c, params=theta[where])
                 grads[where] += penalty_grads
+                penalty = float(value[0])
             coef_grads, intercept_grads = _unflat(grads, self.layer_units)
         else:  # the scalar engine: one graph for the batch, on the MLP's Values
             self.set_weights(coefs, intercepts)
@@ -222,14 +225,14 @@ class Network:
             data_node = autodiff.dot(terms, (weights / sw_sum).tolist())
             data_node.backward()
             data, Z = data_node.data, np.array([[z.data for z in out] for out in outputs])
-            penalty = self._penalty.backward([[0.5 * alpha / sw_sum]]) if alpha else np.zeros(1)
+            if alpha:
+                penalty = float(self._penalty.backward(c)[0])
             coef_grads, intercept_grads = self.gradients()
-        total = float(penalty[0]) if alpha else 0.0
         if loss == "squared_error":  # scikit-learn reports the mean over outputs of what it differentiates
-            return data / Y.shape[1] + total, coef_grads, intercept_grads
+            return data / Y.shape[1] + penalty, coef_grads, intercept_grads
         if loss in _CLIPPED:  # scikit-learn's value clips probabilities to [eps, 1 - eps]; L-BFGS sees it
-            return _CLIPPED[loss](Y, Z, weights) + total, coef_grads, intercept_grads
-        return data + total, coef_grads, intercept_grads
+            return _CLIPPED[loss](Y, Z, weights) + penalty, coef_grads, intercept_grads
+        return data + penalty, coef_grads, intercept_grads
 
     def _penalty_positions(self, compiled: CompiledLoss) -> slice | np.ndarray:
         """Where the penalty's parameters (the weights) are in the compiled loss's arrays (found once)."""
