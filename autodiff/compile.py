@@ -24,7 +24,6 @@ way the numbers are right or an error says why, never a silent difference.
 from __future__ import annotations
 
 import functools
-import math
 import warnings
 from collections.abc import Callable, Iterable
 from typing import Any
@@ -32,7 +31,7 @@ from typing import Any
 import numpy as np
 
 from . import graph
-from .replay_numpy import Check, NumpyReplay
+from .replay_numpy import Check, NumpyReplay, all_finite
 from .replay_python import PythonReplay
 from .trace import Trace, TraceError
 from .value import Value
@@ -99,10 +98,7 @@ class Compiled:
             self.n_inputs = X.shape[1]
         if X.shape[1] != self.n_inputs:
             raise ValueError(f"compile: X has {X.shape[1]} columns, the function takes {self.n_inputs} inputs")
-        # Any inf or nan shows in the sum (finite values whose sum overflows get the closer look); a
-        # few rows (per-sample training) are summed in Python: quicker than a NumPy reduce there.
-        total = sum(X.ravel().tolist()) if X.size <= 64 else np.add.reduce(X, axis=None)
-        if not math.isfinite(total) and not np.isfinite(X).all():
+        if not all_finite(X):
             row = int(np.flatnonzero(~np.isfinite(X).all(axis=1))[0])
             raise ValueError(f"compile: X must be finite; row {row} is {X[row].tolist()}")
         if self.trace is None and len(X):

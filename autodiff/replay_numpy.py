@@ -26,7 +26,7 @@ from .ops import DOT
 from .trace import Trace
 from .value import Value
 
-__all__ = ["NumpyReplay", "OnError", "Check", "params_not_finite"]
+__all__ = ["NumpyReplay", "OnError", "Check", "all_finite", "params_not_finite"]
 
 # Called with the rows where something failed: raises the scalar engine's own error there.
 OnError = Callable[[Iterable[int]], None]
@@ -221,14 +221,14 @@ class NumpyReplay:
 
     def _forward(self, ws: _Workspace, X: np.ndarray, P: np.ndarray, on_error: OnError, check: Check | None) -> Any:
         V, U, rows = ws.V, ws.U, len(X)
-        if not _all_finite(P):
+        if not all_finite(P):
             raise params_not_finite(self.params, P.tolist())
         ws.inputs.write(X.T)
         ws.params.write(P)
         for group, bound in zip(self.groups, ws.bound):
             if group.layer is not None:
                 W, x, bias, out = bound.layer
-                if out.view is not None and out.view.flags.c_contiguous:  # the product written in place
+                if bound.in_place:  # the product written into its rows
                     np.matmul(W.read(), x.read(), out=out.view)
                     if bias is not None:
                         out.view += bias.read()
@@ -254,7 +254,7 @@ class NumpyReplay:
             bound.out.write(result)
         # Every value is kept, so one look at the stores finds any that is not finite; then the
         # first group that made one is the one to name.
-        if not (_all_finite(V) and _all_finite(U)):
+        if not (all_finite(V) and all_finite(U)):
             group, bound = next((g, b) for g, b in zip(self.groups, ws.bound) if not np.isfinite(b.out.read()).all())
             self._not_finite(group, bound.out.read(), X, on_error)
         if check is not None:
@@ -289,12 +289,12 @@ class NumpyReplay:
             ws = self._workspace(len(X))
             out = self._forward(ws, X, P, on_error, check)
             self._reverse(ws, seeds, False, want_inputs)
-            if not (_all_finite(ws.GV) and _all_finite(ws.GU)):
+            if not (all_finite(ws.GV) and all_finite(ws.GU)):
                 # The scalar engine passes nothing back through a node whose gradient is 0, so an
                 # infinite local derivative there (sqrt at 0 under a relu that is off) does no harm:
                 # the same pass again, with the zero gradients kept out of every product.
                 self._reverse(ws, seeds, True, want_inputs)
-            if not (_all_finite(ws.GV) and _all_finite(ws.GU)):
+            if not (all_finite(ws.GV) and all_finite(ws.GU)):
                 on_error(range(len(X)))
                 raise OverflowError("backward: a gradient is not a finite float; the graph's values are too large")
             param_grads = ws.GU[self.param_index].copy()
@@ -407,7 +407,19 @@ class _Operand:
 class _Bound:
     """One group's operands in a workspace: values, gradients, inputs."""
 
-    __slots__ = ("out", "grad", "slots", "input_grads", "layer", "layer_grads", "wide", "wide_grads", "sample", "shape")
+    __slots__ = (
+        "out",
+        "grad",
+        "slots",
+        "input_grads",
+        "layer",
+        "layer_grads",
+        "wide",
+        "wide_grads",
+        "sample",
+        "shape",
+        "in_place",
+    )
     # (layer: weights, inputs, bias, out; wide: count, positions and operands of V and U inputs)
     layer: Any
     layer_grads: Any
@@ -419,6 +431,8 @@ class _Bound:
         self.sample = store == "V"
         values, grads = (ws.V, ws.GV) if self.sample else (ws.U, ws.GU)
         self.out, self.grad = _Operand(values, indices), _Operand(grads, indices)
+        # a layer's matmul can write straight into its rows when they are one contiguous block
+        self.in_place = self.out.view is not None and self.out.view.flags.c_contiguous
         self.shape = (_size(indices), ws.rows)
         stores = {"V": (ws.V, ws.GV), "U": (ws.U, ws.GU)}
         column = self.sample  # U inputs of a V group broadcast over the rows
@@ -483,10 +497,12 @@ def params_not_finite(params: list[Value], values: Any) -> ValueError:
     return ValueError(f"compile: parameter {k} ({params[k]!r}) is {values[k]!r}, not a finite float")
 
 
-def _all_finite(store: np.ndarray) -> bool:
+def all_finite(store: np.ndarray) -> bool:
     """No inf or nan in ``store``: its sum is finite (one pass), or else a closer look (finite
-    values whose sum overflows)."""
-    return math.isfinite(_add_reduce(store, axis=None)) or bool(np.isfinite(store).all())
+    values whose sum overflows). A few values (one row of per-sample training) are summed in
+    Python: quicker than a NumPy reduce there."""
+    total = sum(store.ravel().tolist()) if store.size <= 64 else _add_reduce(store, axis=None)
+    return math.isfinite(total) or bool(np.isfinite(store).all())
 
 
 def _row_sums(values: np.ndarray) -> np.ndarray:

@@ -156,6 +156,11 @@ def _read(rule: Callable[..., Any], *args: Any) -> list[_Symbol] | None:
         return None
 
 
+def _finite(floats: list[float]) -> bool:
+    """No inf or nan among ``floats``: their sum shows one, or finite ones overflowed together."""
+    return math.isfinite(sum(floats)) or all(map(math.isfinite, floats))
+
+
 class PythonReplay:
     """The trace as one generated Python function over plain floats, run row by row.
 
@@ -271,7 +276,7 @@ class PythonReplay:
     def _values(self, P: np.ndarray) -> list[float]:
         """The parameters' values as floats, checked finite (a sum shows any inf or nan)."""
         values = P.tolist()
-        if not math.isfinite(sum(values)) and not all(map(math.isfinite, values)):
+        if not _finite(values):
             raise params_not_finite(self.params, values)
         return values
 
@@ -303,7 +308,7 @@ class PythonReplay:
             if outs[i] is None or inputs[i] is None:
                 on_error([i])
                 raise OverflowError(f"compile: a value or gradient of row {i} is not a finite float")
-        if not math.isfinite(sum(acc)) and not all(map(math.isfinite, acc)):
+        if not _finite(acc):
             on_error(range(len(rows)))
             raise OverflowError("compile: a parameter's gradient is not a finite float")
         grads = np.empty(len(acc))
