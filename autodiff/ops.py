@@ -254,24 +254,27 @@ def _guarded(
     return function
 
 
-def exp(x: Any, arg: Any = None) -> Any:
-    """e ** x"""
-    if type(x) is float:
-        try:
-            return math.exp(x)
-        except OverflowError:
-            raise OverflowError(f"exp overflowed: exp({x!r}) is larger than the largest float (x > 709.78)") from None
-    return np.exp(x) if type(x) is _ndarray else x.exp()
+def _overflowing(name: str, on_floats: Callable, on_arrays: Callable, where: str, doc: str) -> Callable[..., Any]:
+    """Like ``_plain``, for a function that overflows on large floats: an OverflowError naming the
+    input (``where`` says from where on, if known) instead of math's bare "math range error"."""
+
+    def function(x: Any, arg: Any = None) -> Any:
+        if type(x) is float:
+            try:
+                return on_floats(x)
+            except OverflowError:
+                raise OverflowError(
+                    f"{name} overflowed: {name}({x!r}) is larger than the largest float{where}"
+                ) from None
+        return on_arrays(x) if type(x) is _ndarray else getattr(x, name)()
+
+    function.__name__ = function.__qualname__ = name
+    function.__doc__ = doc
+    return function
 
 
-def expm1(x: Any, arg: Any = None) -> Any:
-    """e ** x - 1, accurate for small x"""
-    if type(x) is float:
-        try:
-            return math.expm1(x)
-        except OverflowError:
-            raise OverflowError(f"expm1 overflowed: expm1({x!r}) is larger than the largest float") from None
-    return np.expm1(x) if type(x) is _ndarray else x.expm1()
+exp = _overflowing("exp", math.exp, np.exp, " (x > 709.78)", "e ** x")
+expm1 = _overflowing("expm1", math.expm1, np.expm1, "", "e ** x - 1, accurate for small x")
 
 
 log = _guarded("log", math.log, np.log, lambda x: x <= 0, "> 0", "natural logarithm, x > 0")
